@@ -1,0 +1,29 @@
+-- One row per 功能分类 code × name as printed (whitespace removed), with how many documents
+-- print that name for that code and the latest fiscal year they belong to.
+with
+
+subject_rows as (
+
+    select doc_id, fiscal_year, subject_code, item_name
+    from {{ ref('int_table_rows') }}
+    -- subject tables, plus the 类 rows of the summary tables (T01/T04 right half)
+    where table_code in ('T01', 'T02', 'T03', 'T04', 'T05', 'T07', 'T08')
+      and subject_code is not null
+
+),
+
+final as (
+
+    select
+        subject_code,
+        item_name as subject_name,
+        count(distinct doc_id) as n_documents,
+        count(*) as n_printed_rows,
+        max(fiscal_year) as last_fiscal_year
+    from subject_rows
+    where item_name is not null
+    group by subject_code, item_name
+
+)
+
+select * from final

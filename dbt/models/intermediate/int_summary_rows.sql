@@ -1,0 +1,71 @@
+-- One row per document × summary table (T01 收入支出决算总表, T04 财政拨款收入支出决算总表) ×
+-- logical row: each printed line holds an income half and an expenditure half, each its own row.
+with
+
+table_rows as (
+
+    select * from {{ ref('int_table_rows') }}
+    where table_code in ('T01', 'T04')
+
+),
+
+cell_values as (
+
+    select
+        row_id,
+        bool_or(column_key = 'income') as is_income_side,
+        {{ pivot_cells(['income', 'expenditure', 'expenditure_total', 'expenditure_general_budget',
+                        'expenditure_gov_fund', 'expenditure_state_capital']) }}
+    from {{ ref('stg_table_cells') }}
+    where table_code in ('T01', 'T04')
+    group by row_id
+
+),
+
+sided as (
+
+    select
+        table_rows.*,
+        case when cell_values.is_income_side then 'income' else 'expenditure' end as side,
+        case
+            when cell_values.is_income_side then cell_values.income
+            when table_rows.table_code = 'T01' then cell_values.expenditure
+            else cell_values.expenditure_total
+        end as amount,
+        cell_values.expenditure_general_budget as general_budget_amount,
+        cell_values.expenditure_gov_fund as gov_fund_amount,
+        cell_values.expenditure_state_capital as state_capital_amount
+    from table_rows
+    left join cell_values on table_rows.row_id = cell_values.row_id
+
+),
+
+carryover_starts as (
+
+    -- where the 年初(财政拨款)结转和结余 block starts on the income side (reading order)
+    select doc_id, table_code, min(row_index) as carryover_row_index
+    from sided
+    where side = 'income' and row_key = 'carryover_begin'
+    group by doc_id, table_code
+
+),
+
+final as (
+
+    select
+        sided.*,
+        case
+            when sided.side = 'income'
+                and sided.row_key in ('general_budget_grant', 'gov_fund_grant', 'state_capital_grant')
+                and sided.row_index > carryover_starts.carryover_row_index
+                then 'carryover_begin'
+            else 'current_year'
+        end as section
+    from sided
+    left join carryover_starts
+        on sided.doc_id = carryover_starts.doc_id
+        and sided.table_code = carryover_starts.table_code
+
+)
+
+select * from final

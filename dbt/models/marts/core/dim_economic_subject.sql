@@ -1,0 +1,1 @@
+{{ subject_dimension('int_economic_subject_names') }}

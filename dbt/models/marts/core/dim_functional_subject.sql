@@ -1,0 +1,1 @@
+{{ subject_dimension('int_functional_subject_names') }}

@@ -1,0 +1,75 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'table_cells') }}
+
+),
+
+documents as (
+
+    select doc_id, {{ money_unit_of('unit') }} as money_unit
+    from {{ source('raw', 'documents') }}
+
+),
+
+cleaned as (
+
+    select
+        source.*,
+        {{ clean_label('source.row_label') }} as row_label_clean,
+        regexp_replace({{ clean_label('source.row_label') }}, '^[一二三四五六七八九十]+[、.．]', '') as label_no_ordinal,
+        nullif(regexp_replace(coalesce(source.subject_code, ''), '[^0-9]', '', 'g'), '') as subject_code_clean,
+        documents.money_unit,
+        -- 相关信息统计表 counts (车辆数 vehicles, 设备 equipment: "(辆)", "(台)", "(台、套)") are not money
+        (source.table_code = 'T10'
+            and (source.row_key like 'vehicles%'
+                 or source.row_key like 'equipment%'
+                 or regexp_matches(coalesce(source.row_label, ''), '[（(][辆台套个处人次、/]+[)）]')))
+            as is_count
+    from source
+    left join documents on source.doc_id = documents.doc_id
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        doc_id || ':' || table_code || ':' || row_index || ':' || column_key as cell_id,
+        doc_id || ':' || table_code || ':' || row_index as row_id,
+        doc_id,
+        table_code,
+        row_index,
+        column_key,
+
+        ---------- row
+        {{ clean_label('table_title') }} as table_title,
+        row_label_clean as row_label,
+        -- the printed name without its ordinal ("八、") or a code printed in the same cell
+        nullif(case when subject_code_clean is not null
+                    then regexp_replace(label_no_ordinal, '^[0-9]+', '')
+                    else label_no_ordinal end, '') as item_name,
+        row_key,
+        subject_code_clean as subject_code,
+        {{ subject_level('subject_code_clean') }} as subject_level,
+        line_no,
+        {{ clean_label('column_label') }} as column_label,
+
+        ---------- value
+        case when is_count then 'count' else 'money' end as measure_kind,
+        money_unit as unit_printed,
+        value as value_printed,
+        case when not is_count then {{ to_wan('value', 'money_unit') }} end as value_wan,
+        case when is_count then value end as value_count,
+        raw_text,
+
+        ---------- provenance
+        source_line,
+        page
+
+    from cleaned
+
+)
+
+select * from renamed

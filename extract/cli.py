@@ -1,0 +1,37 @@
+"""`fiscalwh`: command-line entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DB = Path(os.environ.get("FISCALWH_DB", "data/warehouse.duckdb"))
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from .pipeline import extract_paths
+
+    summary = extract_paths(args.paths, args.db, workers=args.workers, force=args.force)
+    print(summary)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="fiscalwh", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("extract", help="extract disclosure files or folders into raw DuckDB tables")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--db", type=Path, default=DEFAULT_DB, help="DuckDB file (default: %(default)s)")
+    p.add_argument("--workers", type=int, default=None, help="parallel processes (default: cores)")
+    p.add_argument("--force", action="store_true", help="re-extract documents already loaded")
+    p.set_defaults(func=_extract)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Find the standard tables in a document's rows: title lines start a region, the next title
+(or the start of the narrative part) ends it. A table of contents also names every table;
+those regions hold no data rows and lose to the real table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import Row
+from .templates import TableTemplate, match_title
+
+_STOP = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、.*情况说明$|附件\s*\d*$)")
+_NO_DATA = re.compile(r"本表无数据|无.{0,30}(收入|支出|数据)|未发生|不涉及|为空表")
+
+
+@dataclass
+class TableRegion:
+    template: TableTemplate
+    title: str
+    title_row: Row
+    rows: list[Row]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.rows)
+
+    def states_no_data(self) -> bool:
+        return any(_NO_DATA.search(r.text) for r in self.rows if len(r.nonempty) <= 1)
+
+
+def _title_of(row: Row) -> str | None:
+    cells = [c for c in row.cells if c]
+    if not cells or len(cells) > 2:
+        return None
+    return " ".join(cells)
+
+
+def locate_tables(rows: list[Row]) -> list[TableRegion]:
+    """Every candidate region, in document order (several per code where a TOC names it)."""
+    regions: list[TableRegion] = []
+    current: TableRegion | None = None
+    for row in rows:
+        title = _title_of(row)
+        template = match_title(title) if title else None
+        if template is not None:
+            current = TableRegion(template, title, row, [])
+            regions.append(current)
+            continue
+        if title and _STOP.match(title.replace(" ", "")):
+            current = None
+            continue
+        if current is not None:
+            current.rows.append(row)
+    return regions

@@ -1,0 +1,29 @@
+"""T10 相关信息统计表: label, 行次, 统计数 lines under section headings."""
+
+from __future__ import annotations
+
+from ..locate import TableRegion
+from ..numbers import is_amount_or_blank, join_label, parse_line_no
+from ..templates import STATISTICS_ROW_KEYS, row_key_for
+from .base import TableParse
+
+
+def parse_statistics(region: TableRegion) -> TableParse:
+    out = TableParse(region)
+    column = region.template.variants[0][0]
+    for row in region.rows:
+        cells = [c for c in row.cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) < 2:
+            continue
+        label = join_label(cells[0])
+        line_no = parse_line_no(cells[1]) if len(cells) >= 2 else None
+        if not label or line_no is None:
+            continue
+        raw = cells[2] if len(cells) > 2 else ""
+        if not is_amount_or_blank(raw):
+            continue
+        out.add_row(row, label, [(column, raw, None)], row_key=row_key_for(label, STATISTICS_ROW_KEYS),
+                    line_no=line_no)
+    return out

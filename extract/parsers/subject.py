@@ -1,0 +1,66 @@
+"""Tables by 功能分类 subject (T02, T03, T05, T07, T08): code / name cells, then value columns."""
+
+from __future__ import annotations
+
+import re
+
+from ..locate import TableRegion
+from ..numbers import join_label, split_code
+from ..records import Row
+from ..templates import Column
+from .base import TableParse, modal_width, printed_labels, trim_to
+
+_TOTAL = re.compile(r"(^|\s)(合\s*计|总\s*计)$")
+_HEADER_ONLY = re.compile(r"栏次|项目|科目")
+
+
+def _label_and_code(label_cells: tuple[str, ...]) -> tuple[str | None, str, bool]:
+    """(subject_code, name, is_total) from the leading cells ('201','06','01','行政运行' or one cell)."""
+    text = " ".join(c for c in label_cells if c)
+    code, name = split_code(text)
+    is_total = code is None and bool(_TOTAL.search(text))
+    if is_total:
+        name = join_label(_HEADER_ONLY.sub("", text)).strip() or "合计"
+    return code, name, is_total
+
+
+def looks_like_data(row: Row) -> bool:
+    """A subject row starts with a code ('2010301', '201 06 01', '201') or is the 合计 row."""
+    first = next((c for c in row.cells if c), "")
+    return split_code(first)[0] is not None or bool(re.fullmatch(r"(栏次\s*)?(合\s*计|总\s*计)", first))
+
+
+def _choose_variant(region: TableRegion, width: int) -> tuple[Column, ...]:
+    variants = region.template.variants
+    if len(variants) == 1:
+        return variants[0]
+    header = region.text
+    for columns in variants:  # the variant whose distinctive labels are printed
+        if any(c.key.startswith("carryover") for c in columns) == ("年初结转" in header):
+            return columns
+    return min(variants, key=lambda cols: abs(width - 2 - len(cols)))
+
+
+def parse_subject(region: TableRegion) -> TableParse:
+    out = TableParse(region)
+    data_rows = [r for r in region.rows if looks_like_data(r)]
+    width = modal_width(data_rows)
+    columns = _choose_variant(region, width)
+    k = len(columns)
+    labels = printed_labels(region.rows, k)
+    for row in region.rows:
+        cells = trim_to(row.cells, width)
+        if len(cells) < 2:
+            continue
+        if len(cells) > k:
+            label_cells, value_cells = cells[:-k], cells[-k:]
+        else:  # a row shorter than the table: values are what follows the label
+            label_cells, value_cells = cells[:1], cells[1:] + ("",) * (k - len(cells) + 1)
+        code, name, is_total = _label_and_code(label_cells)
+        if code is None and not is_total:
+            continue
+        out.add_row(
+            row, name, list(zip(columns, value_cells, labels)),
+            row_key="total" if is_total else None, subject_code=code,
+        )
+    return out

@@ -1,0 +1,36 @@
+"""Shared fixtures: the read-only shared corpus and a warehouse extracted from all of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+TEXT = CORPUS / "text"
+PDF = CORPUS / "pdf"
+PUTUO_PDF = PDF / "上海市普陀区财政局2024年度部门决算.pdf"
+
+
+def seed(prefix: str) -> Path:
+    """A text seed by its number, e.g. seed('000')."""
+    matches = sorted(TEXT.glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(f"shared corpus seed {prefix} not found under {TEXT}")
+    return matches[0]
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB file with the raw tables extracted from the whole shared corpus (text + PDF).
+
+    Read-only by convention: copy it before writing to it.
+    """
+    from extract.pipeline import extract_paths
+
+    if not CORPUS.exists():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    db = tmp_path_factory.mktemp("corpus") / "warehouse.duckdb"
+    extract_paths([TEXT, PDF], db)
+    return db

@@ -1,0 +1,176 @@
+"""Text disclosures -> raw cells: counts per table, hand-checked values, own identities, failures.
+
+Every expected number below was read by hand from the seed text files in shared/corpus/text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract.pipeline import extract_document, extract_paths
+
+from .conftest import seed
+from .identities import failures
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return {p: extract_document(seed(p)).result for p in ("000", "001", "002", "003", "004")}
+
+
+def value(result, table, column, *, subject=None, row_key=None, line_no=None):
+    hits = [c for c in result.cells if c.table_code == table and c.column_key == column
+            and (subject is None or c.subject_code == subject)
+            and (row_key is None or c.row_key == row_key)
+            and (line_no is None or c.line_no == line_no)]
+    assert len(hits) == 1, (table, column, subject, row_key, hits)
+    return hits[0].value
+
+
+# Cells per table, counted by hand: rows printed x value columns (T01/T04: each half-line is a row;
+# blank expenditure 类 lines are printed and count; blank line-number-only lines do not).
+EXPECTED_COUNTS = {
+    # 000: 16 subject rows + 合计; T06 27 人员 + 28 商品和服务 + 9 资本性 blocks + 2 totals
+    "000": {"T01": 42, "T02": 17 * 7, "T03": 17 * 6, "T04": 125, "T05": 17 * 3, "T06": 66,
+            "T07": 6, "T08": 3, "T09": 0},
+    # 002: 22 subject rows + 合计; T06 four blocks 27 + 28 + 28 + 26 and 2 totals; T10 16 numbered lines
+    "002": {"T01": 42, "T02": 23 * 7, "T03": 23 * 6, "T04": 125, "T05": 23 * 3, "T06": 111,
+            "T07": 6, "T08": 3, "T09": 0, "T10": 16},
+    # 003: 4 subject rows + 合计; T06 27 + 28 + 26 blocks and 2 totals; T09 six items x budget/final
+    "003": {"T01": 42, "T02": 5 * 7, "T03": 5 * 6, "T04": 125, "T05": 5 * 3, "T06": 83,
+            "T07": 6, "T08": 3, "T09": 12},
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_COUNTS))
+def test_cell_counts_per_table(docs, prefix):
+    result = docs[prefix]
+    counts = {t.table_code: t.n_cells for t in result.tables}
+    assert counts == EXPECTED_COUNTS[prefix]
+    assert sum(counts.values()) == len(result.cells)
+
+
+def test_values_000(docs):
+    r = docs["000"]
+    assert value(r, "T01", "income", row_key="income_total") == D("804.61")
+    assert value(r, "T01", "expenditure", subject="208") == D("90.11")
+    assert value(r, "T01", "expenditure", subject="202") is None  # printed blank, kept as NULL
+    assert value(r, "T02", "total", subject="2010308") == D("214.12")
+    assert value(r, "T03", "project", subject="2010308") == D("214.12")
+    assert value(r, "T03", "basic", subject="2010308") is None
+    assert value(r, "T04", "expenditure_general_budget", line_no=59) == D("804.61")
+    assert value(r, "T05", "basic", row_key="total") == D("590.49")
+    assert value(r, "T06", "final", subject="30101") == D("94.14")
+    assert value(r, "T06", "final", subject="30239") == D("9.45")
+    assert value(r, "T06", "final", row_key="personnel_total") == D("529.28")
+    assert value(r, "T06", "final", row_key="public_total") == D("61.19")
+
+
+def test_values_002(docs):
+    r = docs["002"]
+    assert value(r, "T06", "final", row_key="personnel_total") == D("136.15")
+    assert value(r, "T06", "final", subject="30199") == D("2.00")
+    t06 = [c for c in r.cells if c.table_code == "T06" and c.subject_code == "30901"]
+    assert t06[0].value is None and t06[0].raw_text == "——"  # "——" is a blank, the mark is kept
+    assert value(r, "T03", "basic", subject="2080501") == D("1.57")
+    assert value(r, "T03", "project", subject="2080501") == D("4.50")
+    # the dump wrapped this name over two lines; it is re-joined
+    name = [c.row_label for c in r.cells if c.table_code == "T03" and c.subject_code == "2080505"][0]
+    assert name == "机关事业单位基本养老保险缴费支出"
+    assert value(r, "T10", "value", row_key="procurement_total") == D("18.11")
+    assert value(r, "T10", "value", line_no=15) == D("1")
+
+
+def test_values_003(docs):
+    r = docs["003"]
+    assert value(r, "T01", "income", row_key="income_total") == D("1717.31")  # printed "1,717.31"
+    assert value(r, "T01", "expenditure", subject="210") == D("0.00")  # printed 0.00 stays 0, not NULL
+    assert value(r, "T06", "final", subject="30399") == D("11.40")
+    assert value(r, "T09", "final", row_key="total") == D("7.04")
+    assert value(r, "T09", "budget", row_key="total") == D("9.13")
+    assert value(r, "T09", "final", row_key="vehicle_operation") == D("4.91")
+    assert value(r, "T09", "budget", row_key="reception") == D("2.13")
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_COUNTS))
+def test_each_tables_own_identities_hold(docs, prefix):
+    cells = [dataclasses.asdict(c) for c in docs[prefix].cells]
+    assert failures(cells) == []
+
+
+def test_identity_check_catches_a_changed_number(docs):
+    cells = [dataclasses.asdict(c) for c in docs["000"].cells]
+    for c in cells:
+        if c["table_code"] == "T03" and c["subject_code"] == "2013101" and c["column_key"] == "basic":
+            c["value"] += 1
+    assert failures(cells) == ["T03 row 行政运行: total != sum of parts", "T03 basic: 20131 != sum of children"]
+
+
+def test_metadata(docs):
+    got = {p: (r.agency_name, r.fiscal_year, r.doc_kind, r.unit, r.status) for p, r in docs.items()}
+    assert got["000"] == ("武汉经济技术开发区（汉南区）信访局", 2022, "final_accounts", "万元", "ok")
+    assert got["002"] == ("襄垣县信访局", 2023, "final_accounts", "万元", "ok")
+    assert got["003"] == ("长沙市信访局", 2023, "final_accounts", "万元", "ok")
+    assert got["001"][:3] == ("株洲市渌口区信访局", 2022, "performance_self_eval")
+    assert got["004"][:3] == ("广州市黄埔区信访局", 2022, "performance_self_eval")
+
+
+def test_tables_stating_no_data_are_recorded_empty(docs):
+    tables = {t.table_code: t for t in docs["002"].tables}
+    for code in ("T07", "T08", "T09"):
+        assert tables[code].status == "empty"
+        assert "no data" in tables[code].note
+    # 000 prints T09's header with no data line and no statement: found, empty, not missing
+    t09 = {t.table_code: t for t in docs["000"].tables}["T09"]
+    assert (t09.status, t09.note) == ("empty", "no values printed")
+
+
+def test_gb18030_file_reads_like_utf8(docs, tmp_path):
+    src = seed("003")
+    copy = tmp_path / "gbk.txt"
+    copy.write_bytes(src.read_text(encoding="utf-8").encode("gb18030"))
+    result = extract_document(copy).result
+    assert [(c.table_code, c.row_index, c.column_key, c.value) for c in result.cells] == [
+        (c.table_code, c.row_index, c.column_key, c.value) for c in docs["003"].cells]
+    assert result.agency_name == "长沙市信访局"
+
+
+def _counts(db: Path) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0]
+                for t in ("documents", "document_tables", "table_cells", "extraction_issues")}
+
+
+def test_folder_with_broken_files_loads_the_rest_and_reruns_idempotently(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(seed("000"), folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "garbage.txt").write_bytes(bytes(range(256)) * 40)
+    db = tmp_path / "w.duckdb"
+
+    summary = extract_paths([folder], db, workers=1)
+    assert summary.documents == {"ok": 1, "failed": 2}
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = dict(con.execute("select file_name, status from raw.documents").fetchall())
+        errors = dict(con.execute("select file_name, error from raw.documents where status = 'failed'").fetchall())
+        cells = con.execute("select count(*) from raw.table_cells").fetchone()[0]
+    assert rows == {"good.txt": "ok", "empty.txt": "failed", "garbage.txt": "failed"}
+    assert errors["empty.txt"] == "file is empty"
+    assert errors["garbage.txt"]
+    assert cells == sum(EXPECTED_COUNTS["000"].values())
+
+    before = _counts(db)
+    again = extract_paths([folder], db, workers=1)
+    # same bytes, same extractor version: nothing is extracted twice (failed ones included)
+    assert (again.skipped, again.documents) == (3, {})
+    extract_paths([folder], db, workers=1, force=True)
+    assert _counts(db) == before
