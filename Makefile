@@ -1,12 +1,16 @@
-# fiscal-warehouse: `make run` sets up .venv and runs the main job on the bundled corpus;
-# `make test` runs the tests.
+# fiscal-warehouse. `make run`: set up .venv and run the main job on the bundled corpus.
+# `make test`: run the tests. See README.md.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-CORPUS ?= ../shared/corpus
+export FISCALWH_CORPUS ?= $(abspath $(CURDIR)/../shared/corpus)
 export FISCALWH_DB ?= $(CURDIR)/data/warehouse.duckdb
+export FISCALWH_GX_DOCS ?= $(CURDIR)/data/gx_docs
+DBT := $(BIN)/dbt --no-use-colors
+DBT_DIRS := --project-dir dbt --profiles-dir dbt
+MANIFEST := dbt/target/manifest.json
 
-.PHONY: setup run test bench dev clean
+.PHONY: setup manifest run extract test bench dev docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +20,28 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-run: setup
-	$(BIN)/fiscalwh extract $(CORPUS) --db $(FISCALWH_DB)
+# Dagster loads the dbt project from its manifest.
+manifest: setup
+	$(DBT) --quiet parse $(DBT_DIRS)
 
-test: setup
+run: manifest
+	$(BIN)/fiscalwh run
+
+extract: setup
+	$(BIN)/fiscalwh extract $(FISCALWH_CORPUS) --db $(FISCALWH_DB)
+
+test: manifest
 	$(BIN)/pytest
 
+bench: setup
+	$(BIN)/python bench/bench_pdf.py
+
+docs: manifest
+	$(DBT) docs generate $(DBT_DIRS)
+
+dev: manifest
+	mkdir -p .dagster_home && cp dagster_project/dagster.yaml .dagster_home/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+
 clean:
-	rm -rf data/ .pytest_cache
+	rm -rf data/ .dagster_home/ dbt/target/ .pytest_cache

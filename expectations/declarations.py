@@ -10,6 +10,7 @@ File format (one file = one suite/family unless an entry overrides ``family``)::
 
     family: row_sums
     description: ...
+    defaults: {if_missing: skip}     # keys merged into every entry
     identities:
       - id: T05.row
         description: 小计 = 基本支出 + 项目支出 (1栏 = 2+3栏)
@@ -40,6 +41,7 @@ from typing import Any
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 IDENTITIES_DIR = Path(__file__).resolve().parent / "identities"
 
 SELECTOR_KEYS = frozenset({
@@ -50,6 +52,10 @@ IDENTITY_KEYS = frozenset({
     "id", "family", "description", "for_each", "lhs", "rhs", "when_equal", "if_missing",
 })
 LEVELS = {"class": 3, "item": 5, "subitem": 7}
+# What an instance whose required cell is absent becomes: not_checkable (a finding: the document
+# should print it), not_applicable (optional line), skip (a looped instance that does not exist in
+# this document's layout, e.g. a column of the other T08 variant or the left half of a T04 row).
+IF_MISSING = ("not_checkable", "not_applicable", "skip")
 
 
 class DeclarationError(ValueError):
@@ -96,7 +102,7 @@ class Identity:
     rhs: tuple[Selector, ...]
     for_each: dict[str, Any] = field(default_factory=dict)
     when_equal: tuple[Selector, Selector] | None = None
-    if_missing: str = "not_checkable"  # status when a required cell is absent: not_checkable | not_applicable
+    if_missing: str = "not_checkable"  # see IF_MISSING
     source: str = ""  # file it was declared in
 
     @property
@@ -105,13 +111,13 @@ class Identity:
         return tuple(dict.fromkeys(s.table for s in sels))
 
 
-def _selector(raw: Any, row_table: str | None, where: str) -> Selector:
+def _selector(raw: Any, row_table: str | None, where: str, optional: bool = True) -> Selector:
     if isinstance(raw, str):  # row shorthand: a column of the looped row
         if row_table is None:
             raise DeclarationError(f"{where}: term {raw!r} is a bare column but there is no row loop")
         sign = -1 if raw.startswith("-") else 1
         return Selector(table=row_table, column=raw.lstrip("+-").strip(), row="{row}", sign=sign,
-                        optional=True)
+                        optional=optional)
     if not isinstance(raw, dict):
         raise DeclarationError(f"{where}: a term must be a column name or a mapping, got {raw!r}")
     unknown = set(raw) - SELECTOR_KEYS
@@ -154,7 +160,9 @@ def parse_identity(raw: dict[str, Any], family: str, source: str) -> Identity:
         terms = raw.get(side)
         if not isinstance(terms, list) or not terms:
             raise DeclarationError(f"{where}: {side} must be a non-empty list")
-        sides.append(tuple(_selector(t, row_table, f"{where} {side}") for t in terms))
+        # in the row shorthand the lhs (total column) must be printed, a missing part is blank
+        sides.append(tuple(_selector(t, row_table, f"{where} {side}", optional=side == "rhs")
+                           for t in terms))
     when = raw.get("when_equal")
     when_sel = None
     if when is not None:
@@ -162,8 +170,8 @@ def parse_identity(raw: dict[str, Any], family: str, source: str) -> Identity:
             raise DeclarationError(f"{where}: when_equal must be a list of two selectors")
         when_sel = (_selector(when[0], row_table, where), _selector(when[1], row_table, where))
     if_missing = raw.get("if_missing", "not_checkable")
-    if if_missing not in ("not_checkable", "not_applicable"):
-        raise DeclarationError(f"{where}: if_missing must be not_checkable or not_applicable")
+    if if_missing not in IF_MISSING:
+        raise DeclarationError(f"{where}: if_missing must be one of {IF_MISSING}")
     return Identity(
         id=str(raw["id"]), family=str(raw.get("family", family)),
         description=str(raw.get("description", "")).strip(), lhs=sides[0], rhs=sides[1],
@@ -173,13 +181,17 @@ def parse_identity(raw: dict[str, Any], family: str, source: str) -> Identity:
 
 def load_file(path: Path) -> list[Identity]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise DeclarationError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("identities"), list):
         raise DeclarationError(f"{path}: expected a mapping with an 'identities' list")
     family = str(doc.get("family") or path.stem)
-    return [parse_identity(raw, family, path.name) for raw in doc["identities"]]
+    defaults = doc.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise DeclarationError(f"{path}: defaults must be a mapping")
+    return [parse_identity({**defaults, **raw} if isinstance(raw, dict) else raw, family, path.name)
+            for raw in doc["identities"]]
 
 
 def load_identities(paths: list[Path] | None = None) -> list[Identity]:

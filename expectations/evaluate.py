@@ -199,6 +199,8 @@ def evaluate_instance(ident: Identity, doc: DocumentCells, env: dict[str, str], 
         lhs = [t for s in ident.lhs for t in _terms(s, "lhs", doc, env)]
         rhs = [t for s in ident.rhs for t in _terms(s, "rhs", doc, env)]
     except Unresolvable as exc:
+        if ident.if_missing == "skip":
+            return None
         inst.status, inst.reason = ident.if_missing, str(exc)
         return inst
     inst.cells = lhs + rhs
@@ -244,6 +246,8 @@ def evaluate_identity(ident: Identity, doc: DocumentCells, per_term: Decimal) ->
     if not out:
         empty = [t for t in ident.tables if doc.table_status.get(t) == "empty"]
         reason = "no printed values"
+        if ident.if_missing == "skip":
+            reason = "no printed values, or the cells named are not in this document's layout"
         if empty:
             reason += f"; table states 本表无数据: {_table_names(empty)}"
         out.append(Instance(doc.doc_id, ident.family, ident.id, "-", ident.description,

@@ -19,6 +19,12 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from dagster_project.run import main as run_main
+
+    return run_main()
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="fiscalwh", description=__doc__)
@@ -29,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=None, help="parallel processes (default: cores)")
     p.add_argument("--force", action="store_true", help="re-extract documents already loaded")
     p.set_defaults(func=_extract)
+    r = sub.add_parser("run", help="the whole pipeline in-process via Dagster: extract new documents of "
+                                   "FISCALWH_CORPUS, dbt build, identity checks; prints a summary")
+    r.set_defaults(func=_run)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -15,7 +15,7 @@ Label matching ignores spaces and parenthesised notes ("得分 (20 分*执行率
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .performance_layout import LogicalRow, logical_rows
@@ -113,6 +113,7 @@ class _Table:
     grade: str | None = None
     total_raw_text: str | None = None
     total_source_line: int | None = None
+    folded: bool = False  # some rows came from a one-cell-per-line dump
     budget_lines: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
 
@@ -306,7 +307,9 @@ def _parse_tables(rows: list[LogicalRow]) -> list[_Table]:
     def open_table(row: LogicalRow) -> _Table:
         title = re.sub(r"\s+", "", row.filled[0])
         title = re.sub(r"^[一二三四五六七八九十]+、|^\d+[.．、]\s*", "", title)
-        return _Table(index=len(tables), title_row=row, scope=_scope(title), title=title)
+        year = _YEAR.search(title)
+        return _Table(index=len(tables), title_row=row, scope=_scope(title), title=title,
+                      fiscal_year=int(year.group(1)) if year else None)
 
     for pos, row in enumerate(rows):
         if is_title(row):
@@ -322,6 +325,7 @@ def _parse_tables(rows: list[LogicalRow]) -> list[_Table]:
         if table is None or state == "closed":
             continue
         text = row.text
+        table.folded = table.folded or row.folded
         if table.fiscal_year is None and pos and _YEAR.search(text) and len(text) < 40:
             table.fiscal_year = int(_YEAR.search(text).group(1))
         if _is_total(row):
@@ -397,8 +401,7 @@ def extract_performance(rows: list[Row]) -> dict[str, list[dict]]:
             "agency_name": table.agency_name,
             "fiscal_year": table.fiscal_year,
             "unit": table.unit,
-            "layout": "cell_per_line" if table.title_row.folded or any(
-                r.get("folded") for r in table.indicators) else "tab",
+            "layout": "cell_per_line" if table.folded else "tab",
             "total_weight": table.total_weight,
             "total_score": table.total_score,
             "grade": table.grade,
@@ -423,4 +426,4 @@ def extract_performance(rows: list[Row]) -> dict[str, list[dict]]:
     }
 
 
-__all__ = ["TABLES", "extract_performance", "parse_number", "asdict"]
+__all__ = ["TABLES", "extract_performance", "parse_number"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..locate import TableRegion
-from ..numbers import join_label, split_code
+from ..numbers import is_amount_or_blank, join_label, split_code
 from ..records import Row
 from ..templates import Column
 from .base import TableParse, modal_width, printed_labels, trim_to
@@ -59,6 +59,8 @@ def parse_subject(region: TableRegion) -> TableParse:
         code, name, is_total = _label_and_code(label_cells)
         if code is None and not is_total:
             continue
+        if is_total and not all(is_amount_or_blank(v) for v in value_cells):
+            continue  # a header line whose 合计 is a column heading (本年支出 合计 基本支出 ...)
         out.add_row(
             row, name, list(zip(columns, value_cells, labels)),
             row_key="total" if is_total else None, subject_code=code,

@@ -1,5 +1,7 @@
 -- One row per document × summary table (T01 收入支出决算总表, T04 财政拨款收入支出决算总表) ×
 -- logical row: each printed line holds an income half and an expenditure half, each its own row.
+-- The T04 grant rows under 年初财政拨款结转和结余 get section carryover_begin, whether the
+-- extractor keys them carryover_begin_<grant> or <grant> (then told apart by reading order).
 with
 
 table_rows as (
@@ -55,6 +57,7 @@ final as (
     select
         sided.*,
         case
+            when sided.row_key like 'carryover\_begin\_%' escape '\' then 'carryover_begin'
             when sided.side = 'income'
                 and sided.row_key in ('general_budget_grant', 'gov_fund_grant', 'state_capital_grant')
                 and sided.row_index > carryover_starts.carryover_row_index

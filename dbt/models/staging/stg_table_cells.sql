@@ -21,9 +21,15 @@ cleaned as (
         regexp_replace({{ clean_label('source.row_label') }}, '^[一二三四五六七八九十]+[、.．]', '') as label_no_ordinal,
         nullif(regexp_replace(coalesce(source.subject_code, ''), '[^0-9]', '', 'g'), '') as subject_code_clean,
         documents.money_unit,
-        -- 相关信息统计表 counts (车辆数 vehicles, 设备 equipment: "(辆)", "(台)", "(台、套)") are not money
+        -- 相关信息统计表 (T10): the rows from 车辆数 (vehicles) on — vehicle types, equipment
+        -- "(台)" — are counts, not money, as is any row whose label states a count unit "(辆)";
+        -- a label stating a money unit "(万元)" stays money.
         (source.table_code = 'T10'
-            and (source.row_key like 'vehicles%'
+            and not regexp_matches(coalesce(source.row_label, ''), '[（(]万?元[)）]')
+            and (source.row_index >= min(case when source.row_key like 'vehicles%'
+                                              or regexp_matches(coalesce(source.row_label, ''), '车辆数')
+                                         then source.row_index end)
+                                         over (partition by source.doc_id, source.table_code)
                  or source.row_key like 'equipment%'
                  or regexp_matches(coalesce(source.row_label, ''), '[（(][辆台套个处人次、/]+[)）]')))
             as is_count

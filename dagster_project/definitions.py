@@ -1,0 +1,18 @@
+"""The one Definitions object of the project: assets, checks, jobs, sensor, schedule, resources."""
+
+import dagster as dg
+
+from .assets import corpus_documents, warehouse_models
+from .jobs import build_warehouse_job, extract_documents_job
+from .resources import build_resources
+from .schedules import daily_warehouse_schedule
+from .sensors import corpus_folder_sensor
+from .settings import Settings
+
+defs = dg.Definitions(
+    assets=[corpus_documents, warehouse_models],
+    jobs=[extract_documents_job, build_warehouse_job],
+    sensors=[corpus_folder_sensor],
+    schedules=[daily_warehouse_schedule],
+    resources=build_resources(Settings.from_env()),
+)

@@ -1,0 +1,26 @@
+"""Resources: the DuckDB warehouse and the dbt CLI."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from .project import dbt_project
+from .settings import Settings
+
+
+def dbt_executable() -> str:
+    """dbt from this interpreter's environment (the venv), else from PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def build_resources(settings: Settings) -> dict[str, object]:
+    return {
+        "duckdb": DuckDBResource(database=str(settings.db_path)),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+    }

@@ -1,0 +1,99 @@
+"""`fiscalwh run`: the whole pipeline in-process (extract new documents, dbt build, checks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from extract.load import sha256_file
+from extract.pipeline import discover, known_documents
+from extract.writer import ensure_schema
+
+from .partitions import documents_partitions
+from .settings import Settings
+
+
+@dataclass
+class RunOutcome:
+    extracted: list[str]  # doc_ids extracted by this run
+    unchanged: int  # files already in the warehouse
+    success: bool
+
+
+def new_documents(files: list[Path], db_path: Path) -> tuple[dict[str, Path], int]:
+    """{sha256: path} of the files not yet extracted (by this extractor version), and the rest."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(db_path)) as con:
+        ensure_schema(con)
+        known = known_documents(con)
+    new: dict[str, Path] = {}
+    unchanged = 0
+    for path in files:
+        sha = sha256_file(path)
+        if sha in known or sha in new:
+            unchanged += 1
+        else:
+            new[sha] = path
+    return new, unchanged
+
+
+def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOutcome:
+    from .assets import corpus_documents, warehouse_models
+    from .checks import identity_checks
+    from .resources import build_resources
+
+    instance = instance or dg.DagsterInstance.ephemeral()
+    new, unchanged = new_documents(discover([settings.corpus_dir]), settings.db_path)
+    resources = build_resources(settings)
+    instance.add_dynamic_partitions(documents_partitions.name, list(new))
+    for sha, path in new.items():
+        dg.materialize(
+            [corpus_documents], partition_key=sha, instance=instance, resources=resources,
+            run_config={"ops": {"corpus_documents": {"config": {"path": str(path)}}}},
+        )
+    result = dg.materialize(
+        [corpus_documents, warehouse_models, *identity_checks],
+        selection=dg.AssetSelection.assets(warehouse_models) | dg.AssetSelection.checks(*identity_checks),
+        instance=instance, resources=resources, raise_on_error=False,
+    )
+    return RunOutcome(list(new), unchanged, result.success)
+
+
+def summary_lines(db_path: Path) -> list[str]:
+    """What the warehouse holds, for the end of `make run`."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        docs = q("select status, count(*) from raw.documents group by 1 order by 1")
+        lines = [
+            "documents: " + ", ".join(f"{n} {s}" for s, n in docs),
+            "tables: {} located ({} empty as stated)".format(
+                *q("select count(*), count(*) filter (status = 'empty') from raw.document_tables")[0]),
+            "cells: {} ({} blank)".format(
+                *q("select count(*), count(*) filter (value is null) from raw.table_cells")[0]),
+            "extraction issues: {}".format(q("select count(*) from raw.extraction_issues")[0][0]),
+        ]
+        has_audit = q("select count(*) from information_schema.tables where table_schema = 'audit' "
+                      "and table_name = 'identity_results'")[0][0]
+        if has_audit:
+            results = q("select status, count(*) from audit.identity_results group by 1 order by 1")
+            lines.append("identity checks: " + ", ".join(f"{n} {s}" for s, n in results))
+        marts = q("select table_schema || '.' || table_name from information_schema.tables "
+                  "where table_name like 'mart_%' order by 1")
+        for (mart,) in marts:
+            lines.append(f"{mart}: {q(f'select count(*) from {mart}')[0][0]} rows")
+    return lines
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    outcome = run_pipeline(settings)
+    print(f"extracted {len(outcome.extracted)} new document(s), {outcome.unchanged} unchanged "
+          f"(corpus: {settings.corpus_dir})")
+    print(f"warehouse: {settings.db_path}")
+    for line in summary_lines(settings.db_path):
+        print("  " + line)
+    print(f"GX data docs: {settings.gx_docs_dir}")
+    return 0 if outcome.success else 1

@@ -1,0 +1,58 @@
+"""Watch the corpus folder: new or changed files become partitions, each with a run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from extract.load import sha256_file
+from extract.pipeline import discover
+
+from .jobs import extract_documents_job
+from .partitions import documents_partitions
+from .settings import Settings
+
+
+def scan(folder: Path, cursor: dict[str, list]) -> tuple[dict[str, Path], dict[str, list]]:
+    """Files whose content is new since the cursor -> ({sha256: path}, new cursor).
+
+    The cursor maps a path to [size, mtime_ns, sha256]; a file whose size and mtime are
+    unchanged is not hashed again.
+    """
+    found: dict[str, Path] = {}
+    new_cursor: dict[str, list] = {}
+    for path in discover([folder]):
+        stat = path.stat()
+        signature = [stat.st_size, stat.st_mtime_ns]
+        previous = cursor.get(str(path))
+        if previous and previous[:2] == signature:
+            new_cursor[str(path)] = previous
+            continue
+        sha = sha256_file(path)
+        new_cursor[str(path)] = [*signature, sha]
+        if not previous or previous[2] != sha:
+            found[sha] = path
+    return found, new_cursor
+
+
+@dg.sensor(job=extract_documents_job, minimum_interval_seconds=60,
+           default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Registers new or changed files of the corpus folder (FISCALWH_CORPUS) as "
+                       "document partitions and requests their extraction.")
+def corpus_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    settings = Settings.from_env()
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    found, new_cursor = scan(settings.corpus_dir, cursor)
+    known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
+    to_add = sorted(sha for sha in found if sha not in known)
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(partition_key=sha, run_key=sha,
+                          run_config={"ops": {"corpus_documents": {"config": {"path": str(path)}}}})
+            for sha, path in sorted(found.items())
+        ],
+        dynamic_partitions_requests=[documents_partitions.build_add_request(to_add)] if to_add else [],
+        cursor=json.dumps(new_cursor),
+    )

@@ -1,0 +1,1 @@
+{{ subject_table_fact('T05', ['total', 'basic', 'project']) }}

@@ -1,0 +1,108 @@
+"""Write identity results to DuckDB schema `audit` (idempotent per document)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from expectations.cells import DocumentCells
+from expectations.evaluate import Instance
+
+SCHEMA_SQL = Path(__file__).resolve().parent / "audit_schema.sql"
+STATUSES = ("pass", "rounding", "violation", "not_checkable", "not_applicable")
+
+
+@dataclass
+class DocumentSummary:
+    doc_id: str
+    file_name: str
+    counts: dict[str, int]
+    outcome: str  # consistent | rounding_only | violations | not_checked
+    note: str | None = None
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+def result_id(inst: Instance) -> str:
+    return f"{inst.identity_id}|{inst.instance}"
+
+
+def summarise(doc: DocumentCells, instances: list[Instance], note: str | None = None) -> DocumentSummary:
+    counts = {s: sum(1 for i in instances if i.status == s) for s in STATUSES}
+    if counts["violation"]:
+        outcome = "violations"
+    elif not (counts["pass"] or counts["rounding"]):
+        outcome = "not_checked"
+    elif counts["rounding"]:
+        outcome = "rounding_only"
+    else:
+        outcome = "consistent"
+    if note is None and counts["not_checkable"]:
+        note = f"{counts['not_checkable']} identities could not be checked (missing tables or cells)"
+    return DocumentSummary(doc.doc_id, doc.file_name, counts, outcome, note)
+
+
+def _num(v) -> str | None:
+    return None if v is None else str(v)
+
+
+def write_document(con: duckdb.DuckDBPyConnection, doc: DocumentCells, instances: list[Instance],
+                   summary: DocumentSummary, sources: dict[str, str], checked_at: datetime) -> None:
+    """Replace one document's audit rows."""
+    results, cells = [], []
+    for inst in instances:
+        rid = result_id(inst)
+        results.append({
+            "doc_id": doc.doc_id, "result_id": rid, "suite": inst.family,
+            "identity_id": inst.identity_id, "instance": inst.instance,
+            "description": inst.description, "lhs_value": _num(inst.lhs),
+            "rhs_value": _num(inst.rhs), "difference": _num(inst.difference),
+            "tolerance": _num(inst.tolerance), "n_terms": inst.n_terms, "unit": doc.unit,
+            "status": inst.status, "reason": inst.reason,
+            "source_file": sources.get(inst.identity_id), "checked_at": checked_at,
+        })
+        for k, t in enumerate(inst.cells):
+            c = t.cell
+            cells.append({
+                "doc_id": doc.doc_id, "result_id": rid, "cell_index": k, "role": t.role,
+                "sign": t.sign, "table_code": t.table_code,
+                "row_index": c.row_index if c else None, "row_label": c.row_label if c else None,
+                "row_key": c.row_key if c else None, "subject_code": c.subject_code if c else None,
+                "line_no": c.line_no if c else None, "column_key": t.column_key,
+                "value": _num(c.value) if c else None, "note": t.note,
+                "source_line": c.source_line if c else None, "page": c.page if c else None,
+            })
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("identity_cells", "identity_results", "document_check_summary"):
+            con.execute(f"DELETE FROM audit.{table} WHERE doc_id = ?", [doc.doc_id])
+        _insert(con, "identity_results", results)
+        _insert(con, "identity_cells", cells)
+        c = summary.counts
+        con.execute(
+            "INSERT INTO audit.document_check_summary VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [doc.doc_id, doc.file_name, doc.doc_kind, doc.unit, c["pass"], c["rounding"],
+             c["violation"], c["not_checkable"], c["not_applicable"], summary.outcome,
+             summary.note, checked_at])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    cols = list(rows[0])
+    con.register("_audit_rows", pd.DataFrame(rows, columns=cols, dtype=object))
+    try:
+        con.execute(f"INSERT INTO audit.{table} ({', '.join(cols)}) "
+                    f"SELECT {', '.join(cols)} FROM _audit_rows")
+    finally:
+        con.unregister("_audit_rows")

@@ -1,0 +1,194 @@
+"""Narrative figures of 情况说明 / 自评报告 prose, asserted against the seeds (read by hand)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from extract.load import load_document
+from extract.narrative import extract_narrative
+from extract.performance import extract_performance
+from extract.records import Row
+
+from .conftest import PUTUO_PDF, seed
+
+
+def figures(prefix: str) -> list[dict]:
+    return extract_narrative(load_document(seed(prefix)).rows)["narrative_figures"]
+
+
+def pick(figs: list[dict], metric: str, scope: str | None = "*", subject: str | None = "*") -> list[dict]:
+    return [f for f in figs if f["metric"] == metric and (scope == "*" or f["scope"] == scope)
+            and (subject == "*" or f["subject"] == subject)]
+
+
+def one(figs: list[dict], metric: str, scope: str | None = "*", subject: str | None = "*") -> dict:
+    found = pick(figs, metric, scope, subject)
+    assert len(found) == 1, (metric, scope, subject, found)
+    return found[0]
+
+
+def prose(*lines: str) -> list[Row]:
+    return [Row((line,), n) for n, line in enumerate(lines, start=1)]
+
+
+@pytest.fixture(scope="module")
+def n000() -> list[dict]:
+    return figures("000")
+
+
+@pytest.fixture(scope="module")
+def n002() -> list[dict]:
+    return figures("002")
+
+
+# --- 004: a prose-only 整体支出绩效自评报告 ----------------------------------------------------
+
+def test_004_income_expenditure_and_score():
+    figs = figures("004")
+    income = one(figs, "income_general_budget")  # line 29
+    assert (income["value"], income["unit"], income["source_line"]) == (D("974.42"), "万元", 29)
+    assert "一般公共预算财政拨款收入 974.42 万元" in income["sentence"]
+    assert one(figs, "grant_expenditure", "general_budget")["value"] == D("974.42")
+    basic = one(figs, "expenditure_basic")
+    assert (basic["value"], basic["scope"]) == (D("867.64"), "general_budget")
+    score = one(figs, "self_evaluation_score", subject=None)  # line 43: 评分为 99.36 分
+    assert (score["value"], score["unit"], score["source_line"]) == (D("99.36"), "分", 43)
+    parts = {f["subject"]: f["value"] for f in pick(figs, "self_evaluation_score") if f["subject"]}
+    assert parts == {"管理效能": D("48"), "履职效能": D("49.36")}
+
+
+# --- 000: 情况说明 of a 部门决算 ----------------------------------------------------------------
+
+def test_000_totals_and_changes(n000):
+    total = one(n000, "total_income_expenditure", "all")  # line 356
+    assert (total["value"], total["source_line"]) == (D("804.61"), 356)
+    assert one(n000, "total_income_expenditure_change", "all")["value"] == D("12.74")
+    assert one(n000, "total_income_expenditure_change_pct", "all")["value"] == D("1.61")
+    assert one(n000, "total_income_expenditure", "fiscal_grant")["value"] == D("804.61")  # line 383
+    assert one(n000, "income_total")["value"] == D("804.61")  # line 365
+    assert one(n000, "income_fiscal_grant_share")["value"] == D("100")
+    # line 374: 基本支出 590.49 (73.39%), 项目支出 214.12 (26.61%) of all funds
+    assert one(n000, "expenditure_basic", "all")["value"] == D("590.49")
+    assert one(n000, "expenditure_basic_share", "all")["value"] == D("73.39")
+    assert one(n000, "expenditure_project", "all")["value"] == D("214.12")
+
+
+def test_000_completion_rate_inconsistency_is_recoverable(n000):
+    # line 419: 党委办公厅 行政运行: 年初预算 328.88, 决算 345.86, "完成年初预算的 1.05%"
+    subject = "一般公共服务支出/党委办公厅(室)及相关机构事务/行政运行"
+    budget = one(n000, "subject_budget_initial", subject=subject)["value"]
+    final = one(n000, "subject_final", subject=subject)["value"]
+    rate = one(n000, "completion_rate", subject=subject)
+    assert (budget, final, rate["value"], rate["source_line"]) == (D("328.88"), D("345.86"), D("1.05"), 419)
+    computed = (final / budget * 100).quantize(D("0.01"))
+    assert computed == D("105.16")
+    assert abs(computed - rate["value"]) > 1
+    # the neighbouring item is consistent: 214.12 / 224.00 = 95.59%
+    other = "一般公共服务支出/政府办公厅(室)及相关机构事务/信访事务"
+    ok = one(n000, "subject_final", subject=other)["value"] / one(n000, "subject_budget_initial", subject=other)["value"]
+    assert (ok * 100).quantize(D("0.01")) == one(n000, "completion_rate", subject=other)["value"]
+
+
+def test_000_wrapped_sentence_keeps_subject(n000):
+    # lines 413-415: the sentence wraps over a blank line ("完" / "成年初预算的 2.82%")
+    subject = "一般公共服务支出/政府办公厅(室)及相关机构事务/行政运行"
+    rate = one(n000, "completion_rate", subject=subject)
+    assert (rate["value"], rate["source_line"]) == (D("2.82"), 415)
+    assert one(n000, "subject_budget_initial", subject=subject)["source_line"] == 413
+
+
+def test_000_three_public_operating_procurement_assets(n000):
+    assert one(n000, "three_public_budget", subject="total")["value"] == D("0.3")  # line 455
+    assert one(n000, "three_public_final", subject="total")["value"] == D("0")
+    assert one(n000, "three_public_budget", subject="reception")["value"] == D("0.3")  # line 459
+    cost = one(n000, "operating_cost")  # line 465
+    assert (cost["value"], cost["source_line"]) == (D("61.20"), 465)
+    assert one(n000, "operating_cost_change")["value"] == D("-26.03")
+    assert one(n000, "operating_cost_change_pct")["value"] == D("-29.84")
+    procurement = {f["metric"]: f["value"] for f in n000 if f["metric"].startswith("procurement_")
+                   and not f["metric"].endswith("share")}
+    assert procurement == {"procurement_total": D("15.90"), "procurement_goods": D("0.90"),
+                           "procurement_works": D("0"), "procurement_services": D("15"),
+                           "procurement_sme": D("15.90"), "procurement_small_micro": D("15.90")}
+    assert one(n000, "vehicles", subject=None)["value"] == D("0")  # line 473
+    assert one(n000, "equipment_over_1m")["value"] == D("0")
+    assert one(n000, "projects_self_evaluated")["value"] == D("1")  # line 479
+
+
+# --- 002 and 003 ----------------------------------------------------------------------------
+
+def test_002_projects_self_evaluated_matches_the_tables(n002):
+    stated = one(n002, "projects_self_evaluated")  # line 545: 绩效自评个数7个
+    assert (stated["value"], stated["unit"], stated["source_line"]) == (D("7"), "个", 545)
+    tables = extract_performance(load_document(seed("002")).rows)["performance_evaluations"]
+    assert len([t for t in tables if t["scope"] == "project"]) == stated["value"]
+
+
+def test_002_totals_parts_and_assets(n002):
+    income = one(n002, "total_income_expenditure", "all", "income")  # line 437
+    assert income["value"] == D("233.67")
+    assert one(n002, "total_income_expenditure_change", "all", "income")["value"] == D("21.37")
+    assert one(n002, "total_income_expenditure_change", "fiscal_grant", "income")["value"] == D("21.53")
+    assert one(n002, "expenditure_basic", "all")["value"] == D("149.34")  # line 452
+    assert one(n002, "expenditure_project", "all")["value"] == D("84.33")  # line 453
+    assert one(n002, "procurement_total")["value"] == D("18.11")  # line 533
+    assert one(n002, "vehicles", subject=None)["value"] == D("1")  # line 537
+    assert one(n002, "operating_cost")["value"] == D("13.19")  # line 529
+
+
+def test_003_three_public_per_item_and_signed_change():
+    figs = figures("003")
+    # line 425; the attached 自评报告 restates the budget on line 575
+    budgets = pick(figs, "three_public_budget", subject="total")
+    assert [(f["value"], f["source_line"]) for f in budgets] == [(D("9.13"), 425), (D("9.13"), 575)]
+    assert pick(figs, "three_public_final", subject="total")[0]["value"] == D("7.04")
+    vehicle = [f for f in figs if f["subject"] == "vehicle_operation" and f["source_line"] == 433]
+    assert [(f["metric"], f["value"]) for f in vehicle[:3]] == [
+        ("three_public_budget", D("7.00")), ("three_public_final", D("4.91")),
+        ("three_public_completion_rate", D("70.14"))]
+    change = one(figs, "total_income_expenditure_change", "all")  # line 375: 减少 207.43 万元
+    assert change["value"] == D("-207.43")
+
+
+# --- the PDF (pypdfium2 text lines) ---------------------------------------------------------
+
+def test_pdf_narrative_pages():
+    if not PUTUO_PDF.exists():
+        pytest.skip("shared PDF not found")
+    figs = extract_narrative(load_document(PUTUO_PDF).rows)["narrative_figures"]
+    total = one(figs, "total_income_expenditure", "all")
+    assert (total["value"], total["page"]) == (D("2995.39"), 21)
+    # page 21 states the 财政拨款 total as 0.3 万元 while its T04 says 2,940.05: kept as printed
+    assert one(figs, "total_income_expenditure", "fiscal_grant")["value"] == D("0.3")
+    # page 22: the 类/款/项 path wraps over two lines
+    pension = one(figs, "subject_budget_initial",
+                  subject="社会保障和就业支出/行政事业单位养老支出/机关事业单位基本养老保险缴费支出")
+    assert (pension["value"], pension["page"]) == (D("161.62"), 22)
+    assert one(figs, "equipment_over_1m")["value"] == D("2")  # page 24: 2台（套）
+    assert one(figs, "projects_self_evaluated")["value"] == D("4")  # page 23
+    assert one(figs, "self_evaluation_score", subject="average")["value"] == D("99.43")
+
+
+# --- failure modes --------------------------------------------------------------------------
+
+def test_no_prose_no_figures():
+    assert extract_narrative([]) == {"narrative_figures": []}
+    table_rows = [Row(("合计", "804.61", "590.49"), 1)]
+    assert extract_narrative(table_rows) == {"narrative_figures": []}
+
+
+def test_last_year_values_and_unit_prices_are_not_figures():
+    figs = extract_narrative(prose(
+        "2.基本支出情况。2023年基本支出1435.87万元，比去年同期1432.02万元，增加3.85万元，增加0.27%。",
+        "单价100万元(含)以上设备(不含车辆)3台(套)。",
+    ))["narrative_figures"]
+    assert [(f["metric"], f["value"]) for f in figs] == [
+        ("expenditure_basic", D("1435.87")), ("expenditure_basic_change", D("3.85")),
+        ("expenditure_basic_change_pct", D("0.27")), ("equipment_over_1m", D("3"))]
+
+
+def test_unknown_figure_breaks_the_chain_of_changes():
+    figs = extract_narrative(prose("印刷费0.88万元，比去年9.33万元，减少8.45万元，下降90.57%。"))
+    assert figs["narrative_figures"] == []
