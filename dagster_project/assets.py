@@ -1,7 +1,7 @@
 """Assets: each document's raw tables, and the dbt models built over them."""
 
-from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -10,7 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from extract.load import sha256_file
 from extract.pipeline import discover, extract_document
-from extract.writer import ensure_schema, write_document
+from extract.writer import ensure_schema, schema_files, write_document
 
 from .partitions import documents_partitions
 from .project import dbt_project
@@ -37,17 +37,24 @@ def find_document(sha: str, config: DocumentConfig) -> Path:
     raise FileNotFoundError(f"no file with sha256 {sha} under {folder}")
 
 
-@dg.asset(
+def raw_table_keys() -> list[dg.AssetKey]:
+    """One asset per raw table the extractor fills (read from the schema files)."""
+    tables = sorted({m for f in schema_files() for m in re.findall(
+        r"CREATE TABLE IF NOT EXISTS raw\.(\w+)", f.read_text(encoding="utf-8"), re.IGNORECASE)})
+    return [dg.AssetKey(["raw", t]) for t in tables]
+
+
+@dg.multi_asset(
+    name="corpus_documents",
+    specs=[dg.AssetSpec(key, group_name="raw", kinds={"python", "duckdb"},
+                        description=f"raw.{key.path[-1]}: as printed in the disclosures, with provenance")
+           for key in raw_table_keys()],
     partitions_def=documents_partitions,
     retry_policy=dg.RetryPolicy(max_retries=4, delay=2, backoff=dg.Backoff.EXPONENTIAL,
                                 jitter=dg.Jitter.PLUS_MINUS),
-    kinds={"python", "duckdb"},
-    group_name="raw",
-    description="Raw tables of one disclosure (raw.documents, raw.table_cells, ...), extracted from "
-                "its file. One partition per document (sha256 of the file).",
+    description="Extract one disclosure (partition = sha256 of its file) into the raw tables.",
 )
-def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig,
-                     duckdb: DuckDBResource) -> dg.MaterializeResult:
+def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig, duckdb: DuckDBResource):
     path = find_document(context.partition_key, config)
     extraction = extract_document(path)
     result = extraction.result
@@ -56,16 +63,24 @@ def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig,
         write_document(con, result, extraction.file_path, extraction.n_pages)
     if result.status == "failed":
         context.log.warning(f"{path.name}: extraction failed: {result.error}")
-    return dg.MaterializeResult(metadata={
-        "file": str(path), "status": result.status, "error": result.error or "",
-        "agency": result.agency_name or "", "fiscal_year": result.fiscal_year or 0,
-        "doc_kind": result.doc_kind, "tables": len(result.tables), "cells": len(result.cells),
-        "issues": len(result.issues),
-    })
+    rows = {"documents": 1, "document_tables": len(result.tables), "table_cells": len(result.cells),
+            "extraction_issues": len(result.issues), **{t: len(r) for t, r in result.extra.items()}}
+    document = {"file": str(path), "status": result.status, "error": result.error or "",
+                "agency": result.agency_name or "", "fiscal_year": result.fiscal_year or 0,
+                "doc_kind": result.doc_kind}
+    for key in raw_table_keys():
+        table = key.path[-1]
+        yield dg.MaterializeResult(asset_key=key, metadata={"rows": rows.get(table, 0), **document})
 
 
 class Translator(DagsterDbtTranslator):
-    """dbt folders (staging, intermediate, marts) become asset groups."""
+    """dbt folders (staging, intermediate, marts) become asset groups; a source over schema raw
+    is the raw table asset that corpus_documents fills."""
+
+    def get_asset_key(self, dbt_resource_props):
+        if dbt_resource_props["resource_type"] == "source" and dbt_resource_props.get("schema") == "raw":
+            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props):
         fqn = dbt_resource_props.get("fqn", [])

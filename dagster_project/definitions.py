@@ -3,6 +3,7 @@
 import dagster as dg
 
 from .assets import corpus_documents, warehouse_models
+from .checks import identity_checks
 from .jobs import build_warehouse_job, extract_documents_job
 from .resources import build_resources
 from .schedules import daily_warehouse_schedule
@@ -11,6 +12,7 @@ from .settings import Settings
 
 defs = dg.Definitions(
     assets=[corpus_documents, warehouse_models],
+    asset_checks=identity_checks,
     jobs=[extract_documents_job, build_warehouse_job],
     sensors=[corpus_folder_sensor],
     schedules=[daily_warehouse_schedule],

@@ -5,13 +5,13 @@ import dagster as dg
 from .partitions import documents_partitions
 
 extract_documents_job = dg.define_asset_job(
-    "extract_documents", selection=dg.AssetSelection.assets("corpus_documents"),
+    "extract_documents", selection=dg.AssetSelection.groups("raw"),
     partitions_def=documents_partitions,
     description="Extract one document into the raw tables.",
 )
 
 build_warehouse_job = dg.define_asset_job(
     "build_warehouse",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("corpus_documents"),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("raw"),
     description="dbt build over the raw tables, then the identity checks.",
 )

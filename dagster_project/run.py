@@ -46,18 +46,19 @@ def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None)
     from .resources import build_resources
 
     instance = instance or dg.DagsterInstance.ephemeral()
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     new, unchanged = new_documents(discover([settings.corpus_dir]), settings.db_path)
     resources = build_resources(settings)
     instance.add_dynamic_partitions(documents_partitions.name, list(new))
     for sha, path in new.items():
         dg.materialize(
             [corpus_documents], partition_key=sha, instance=instance, resources=resources,
-            run_config={"ops": {"corpus_documents": {"config": {"path": str(path)}}}},
+            run_config={**quiet, "ops": {"corpus_documents": {"config": {"path": str(path)}}}},
         )
     result = dg.materialize(
         [corpus_documents, warehouse_models, *identity_checks],
         selection=dg.AssetSelection.assets(warehouse_models) | dg.AssetSelection.checks(*identity_checks),
-        instance=instance, resources=resources, raise_on_error=False,
+        instance=instance, resources=resources, raise_on_error=False, run_config=quiet,
     )
     return RunOutcome(list(new), unchanged, result.success)
 
@@ -69,7 +70,7 @@ def summary_lines(db_path: Path) -> list[str]:
         docs = q("select status, count(*) from raw.documents group by 1 order by 1")
         lines = [
             "documents: " + ", ".join(f"{n} {s}" for s, n in docs),
-            "tables: {} located ({} empty as stated)".format(
+            "tables: {} located ({} empty)".format(
                 *q("select count(*), count(*) filter (status = 'empty') from raw.document_tables")[0]),
             "cells: {} ({} blank)".format(
                 *q("select count(*), count(*) filter (value is null) from raw.table_cells")[0]),

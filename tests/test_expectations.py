@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,9 +38,15 @@ def cells_of(db: Path, doc_id: str, identity_id: str, instance: str) -> list[tup
         con.close()
 
 
+@pytest.fixture(scope="module")
+def wuhan_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_db(tmp_path_factory.mktemp("wuhan") / "w.duckdb", [wuhan(), gov_fund()])
+
+
 @pytest.fixture
-def wuhan_db(tmp_path: Path) -> Path:
-    return write_db(tmp_path / "w.duckdb", [wuhan(), gov_fund()])
+def wuhan_db(wuhan_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the hand-made raw rows (tests write audit rows and mutate cells)."""
+    return Path(shutil.copy(wuhan_template, tmp_path / "w.duckdb"))
 
 
 # --- declarations --------------------------------------------------------------------------
@@ -132,8 +139,9 @@ MUTATIONS = [
 
 def test_mutation_targets_hold_before_mutation(wuhan_db: Path) -> None:
     run_checks(wuhan_db)
-    got = {**results(wuhan_db, "wuhan"), **results(wuhan_db, "govfund")}
-    assert {got[(m[3], m[4])][0] for m in MUTATIONS} == {"pass"}
+    got = {doc: results(wuhan_db, doc) for doc in ("wuhan", "govfund")}
+    statuses = {got["govfund" if m[0] == "T07" else "wuhan"][(m[3], m[4])][0] for m in MUTATIONS}
+    assert statuses <= {"pass", "rounding"}  # X.T05_T06.basic is rounding as printed
 
 
 @pytest.mark.parametrize("table,column,where,identity,instance", MUTATIONS)

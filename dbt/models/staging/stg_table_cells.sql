@@ -24,14 +24,14 @@ cleaned as (
         -- 相关信息统计表 (T10): the rows from 车辆数 (vehicles) on — vehicle types, equipment
         -- "(台)" — are counts, not money, as is any row whose label states a count unit "(辆)";
         -- a label stating a money unit "(万元)" stays money.
-        (source.table_code = 'T10'
+        coalesce(source.table_code = 'T10'
             and not regexp_matches(coalesce(source.row_label, ''), '[（(]万?元[)）]')
             and (source.row_index >= min(case when source.row_key like 'vehicles%'
                                               or regexp_matches(coalesce(source.row_label, ''), '车辆数')
                                          then source.row_index end)
                                          over (partition by source.doc_id, source.table_code)
                  or source.row_key like 'equipment%'
-                 or regexp_matches(coalesce(source.row_label, ''), '[（(][辆台套个处人次、/]+[)）]')))
+                 or regexp_matches(coalesce(source.row_label, ''), '[（(][辆台套个处人次、/]+[)）]')), false)
             as is_count
     from source
     left join documents on source.doc_id = documents.doc_id

@@ -1,0 +1,76 @@
+"""The GX identity suites as asset checks: one check per fact table, one GX run for all.
+
+A violated identity is a finding about a document: the check reports it (WARN, with counts and
+examples as metadata) and never fails the run or retries.
+"""
+
+
+from collections import defaultdict
+
+import dagster as dg
+import duckdb
+
+from expectations.runner import run_checks
+
+from .assets import DUCKDB_POOL
+from .settings import Settings
+
+# Which fact an identity is about, by the table its id starts with ('T03.row.total' -> T03).
+FACT_OF_TABLE = {
+    "T01": "fct_fiscal_grant_summary",
+    "T02": "fct_revenue_by_subject",
+    "T03": "fct_expenditure_by_subject",
+    "T04": "fct_fiscal_grant_summary",
+    "T05": "fct_general_budget_expenditure",
+    "T06": "fct_basic_expenditure_by_economic_subject",
+    "T07": "fct_government_fund",
+    "T08": "fct_state_capital",
+    "T09": "fct_three_public_costs",
+}
+CROSS_TABLE_ASSET = "mart_agency_year_overview"  # identities across tables (ids 'X.…') and others
+CHECK_NAME = "accounting_identities"
+
+
+def asset_of(identity_id: str) -> str:
+    return FACT_OF_TABLE.get(identity_id.split(".")[0], CROSS_TABLE_ASSET)
+
+
+CHECKED_ASSETS = sorted(set(FACT_OF_TABLE.values()) | {CROSS_TABLE_ASSET})
+
+
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec(CHECK_NAME, asset=name, blocking=False,
+                             description="Accounting identities (GX suites) on the cells behind this asset")
+           for name in CHECKED_ASSETS],
+    pool=DUCKDB_POOL,
+)
+def accounting_identity_checks(context: dg.AssetCheckExecutionContext):
+    settings = Settings.from_env()
+    summary = run_checks(settings.db_path, data_docs_dir=settings.gx_docs_dir)
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        rows = con.execute(
+            "select r.identity_id, r.status, d.file_name, r.instance, r.difference "
+            "from audit.identity_results r join raw.documents d using (doc_id)").fetchall()
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    examples: dict[str, list[str]] = defaultdict(list)
+    for identity_id, status, file_name, instance, difference in rows:
+        asset = asset_of(identity_id)
+        counts[asset][status] += 1
+        if status == "violation" and len(examples[asset]) < 10:
+            examples[asset].append(f"{file_name}: {identity_id} [{instance}] differs by {difference}")
+    for name in CHECKED_ASSETS:
+        c = counts[name]
+        yield dg.AssetCheckResult(
+            asset_key=name, check_name=CHECK_NAME,
+            passed=c["violation"] == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "violations": c["violation"], "rounding": c["rounding"], "passed": c["pass"],
+                "not_checkable": c["not_checkable"], "not_applicable": c["not_applicable"],
+                "examples": "\n".join(examples[name]) or "none",
+                "data_docs": str(summary.data_docs_index or ""),
+            },
+        )
+
+
+identity_checks = [accounting_identity_checks]

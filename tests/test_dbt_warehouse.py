@@ -1,0 +1,280 @@
+"""The dbt warehouse (issue 4): `dbt build` over the raw tables of the whole shared corpus.
+
+Expected figures are read by hand from the corpus files (line numbers quoted beside them).
+Every test here builds with dbt (~20-40 s per build), hence the `slow` marker.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from .dbt_runner import DbtRun, run_dbt
+
+pytestmark = pytest.mark.slow
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def warehouse(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtRun]:
+    """A copy of the corpus warehouse with every dbt model built and tested on it."""
+    scratch = tmp_path_factory.mktemp("dbt_warehouse")
+    db = scratch / "warehouse.duckdb"
+    shutil.copyfile(corpus_db, db)
+    return db, run_dbt(["build"], db, scratch)
+
+
+@pytest.fixture(scope="module")
+def marts(warehouse: tuple[Path, DbtRun]) -> duckdb.DuckDBPyConnection:
+    db, build = warehouse
+    assert build.returncode == 0, build.output[-4000:]
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def doc_id_of(con: duckdb.DuckDBPyConnection, file_prefix: str) -> str:
+    rows = con.execute("select doc_id from marts.dim_document where file_name like ?",
+                       [file_prefix + "%"]).fetchall()
+    assert len(rows) == 1, f"expected one document named {file_prefix}*, got {rows}"
+    return rows[0][0]
+
+
+def overview(con: duckdb.DuckDBPyConnection, file_prefix: str) -> dict:
+    cur = con.execute("select * from marts.mart_agency_year_overview where doc_id = ?",
+                      [doc_id_of(con, file_prefix)])
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    assert len(rows) == 1
+    return dict(zip(names, rows[0]))
+
+
+# --- the build itself -----------------------------------------------------------------------
+
+def test_dbt_build_passes_every_model_data_test_and_unit_test(warehouse: tuple[Path, DbtRun]) -> None:
+    _, build = warehouse
+    assert build.returncode == 0, build.output[-4000:]
+    results = build.artifact("run_results.json")["results"]
+    failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
+    assert failed == []
+    kinds = {r["unique_id"].split(".")[0] for r in results}
+    assert {"model", "test", "unit_test", "seed"} <= kinds
+    unit_tests = {r["unique_id"].rsplit(".", 1)[-1] for r in results if r["unique_id"].startswith("unit_test.")}
+    assert "test_stg_table_cells_normalises_yuan_to_wan_and_keeps_counts" in unit_tests
+    assert "test_int_agencies_parsed_places" in unit_tests
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+def test_000_xinfang_affairs_is_project_spending_with_blank_basic(marts: duckdb.DuckDBPyConnection) -> None:
+    # 000_*.txt line 164 (支出决算表): "2010308  信访事务  214.12  [blank]  214.12"
+    row = marts.execute(
+        "select total, basic, project, source_line, row_id, subject_name_printed "
+        "from marts.fct_expenditure_by_subject where doc_id = ? and subject_code = '2010308'",
+        [doc_id_of(marts, "000_")]).fetchone()
+    assert row[:4] == (D("214.12"), None, D("214.12"), 164)
+    assert row[5] == "信访事务"
+    # provenance: the row_id leads back to the raw cells of that printed line
+    raw = dict(marts.execute(
+        "select column_key, raw_text from raw.table_cells where doc_id || ':' || table_code || ':' || row_index = ?",
+        [row[4]]).fetchall())
+    assert raw["project"] == "214.12" and raw["total"] == "214.12"
+
+
+def test_003_printed_zero_stays_zero(marts: duckdb.DuckDBPyConnection) -> None:
+    # 003_*.txt line 182: "2010308  信访事务  281.43  0.00  281.43  0.00  0.00  0.00"
+    basic, project = marts.execute(
+        "select basic, project from marts.fct_expenditure_by_subject where doc_id = ? and subject_code = '2010308'",
+        [doc_id_of(marts, "003_")]).fetchone()
+    assert (basic, project) == (D("0"), D("281.43"))
+
+
+def test_money_is_exact_decimal_in_wan(marts: duckdb.DuckDBPyConnection) -> None:
+    types = dict(marts.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'marts' and table_name = 'fct_expenditure_by_subject'").fetchall())
+    assert types["total"] == types["project"] == "DECIMAL(20,6)"
+
+
+def test_t06_personnel_and_public_totals(marts: duckdb.DuckDBPyConnection) -> None:
+    # 003_*.txt line 303: "人员经费合计  1,311.48  公用经费合计  124.40"
+    totals = dict(marts.execute(
+        "select row_key, amount from marts.fct_basic_expenditure_by_economic_subject "
+        "where doc_id = ? and row_kind = 'total'", [doc_id_of(marts, "003_")]).fetchall())
+    assert totals == {"personnel_total": D("1311.48"), "public_total": D("124.40")}
+
+
+def test_t10_vehicle_count_is_not_money(marts: duckdb.DuckDBPyConnection) -> None:
+    # 002_*.txt line 420: "(一) 车辆数合计(辆)  7  1"
+    row = marts.execute(
+        "select measure_kind, value_count, value_wan from staging.stg_table_cells "
+        "where doc_id = ? and table_code = 'T10' and row_key = 'vehicles_total'",
+        [doc_id_of(marts, "002_")]).fetchone()
+    assert row == ("count", D("1"), None)
+
+
+# --- dimensions ---------------------------------------------------------------------------
+
+def test_functional_subject_hierarchy(marts: duckdb.DuckDBPyConnection) -> None:
+    rows = {r[0]: r[1:] for r in marts.execute(
+        "select subject_code, subject_name, subject_level, level_name, parent_code "
+        "from marts.dim_functional_subject where subject_code in ('2010308', '20103', '201')").fetchall()}
+    assert rows == {
+        "2010308": ("信访事务", 3, "项", "20103"),
+        "20103": ("政府办公厅（室）及相关机构事务", 2, "款", "201"),
+        "201": ("一般公共服务支出", 1, "类", None),
+    }
+
+
+def test_functional_subject_name_rule_takes_most_printed_name(marts: duckdb.DuckDBPyConnection) -> None:
+    # 215 is printed "资源勘探工业信息等支出" in T01/T04 of 000 and 003 and in T01 of 002 (lines 92,
+    # 205; 117, 214; 109), but "资源勘探工业信息支出" in T04 of 002 (line 235).
+    name, n_names, printed = marts.execute(
+        "select subject_name, n_distinct_names, printed_names from marts.dim_functional_subject "
+        "where subject_code = '215'").fetchone()
+    assert name == "资源勘探工业信息等支出"
+    assert n_names == 2 and "资源勘探工业信息支出" in printed
+
+
+def test_agency_places(marts: duckdb.DuckDBPyConnection) -> None:
+    places = {r[0]: r[1:] for r in marts.execute(
+        "select agency_name, admin_level, province, city, county, district from marts.dim_agency").fetchall()}
+    assert places["武汉经济技术开发区（汉南区）信访局"] == ("district", None, "武汉", None, "汉南区")
+    assert places["株洲市渌口区信访局"] == ("district", None, "株洲市", None, "渌口区")
+    assert places["襄垣县信访局"] == ("county", None, None, "襄垣县", None)
+    assert places["长沙市信访局"] == ("city", None, "长沙市", None, None)
+    assert places["上海市普陀区财政局"] == ("district", "上海市", "上海市", None, "普陀区")
+
+
+# --- marts ----------------------------------------------------------------------------------
+
+def test_mart_row_of_003(marts: duckdb.DuckDBPyConnection) -> None:
+    # 003_*.txt line 104/131 (总表) and 178 (支出决算表 合计 1,717.31 1,435.88 281.43);
+    # line 365 (三公): budget 合计 9.13, final 合计 7.04.
+    row = overview(marts, "003_")
+    assert row["agency_name"] == "长沙市信访局" and row["fiscal_year"] == 2023
+    assert row["total_expenditure"] == D("1717.31") and row["total_income"] == D("1717.31")
+    assert (row["basic_expenditure"], row["project_expenditure"]) == (D("1435.88"), D("281.43"))
+    assert row["fiscal_grant_income"] == D("1717.31") and row["fiscal_grant_share"] == D("1")
+    assert (row["three_public_budget"], row["three_public_final"]) == (D("9.13"), D("7.04"))
+    assert row["three_public_execution_rate"] == D("0.771084")  # 7.04 / 9.13
+
+
+def test_mart_keeps_unprinted_three_public_costs_null(marts: duckdb.DuckDBPyConnection) -> None:
+    # 000_*.txt lines 336-348: the 三公 table prints headers only, no values.
+    row = overview(marts, "000_")
+    assert row["total_expenditure"] == D("804.61")
+    assert row["three_public_budget"] is None and row["three_public_final"] is None
+    assert row["three_public_table_status"] == "empty"
+
+
+def test_mart_row_of_the_pdf(marts: duckdb.DuckDBPyConnection) -> None:
+    # PDF page 6-7 (收入支出决算总表): 本年收入合计 2,946.25, 本年支出合计 2,940.05, 总计 2,995.39;
+    # page 10 (支出决算表): 合计 2,940.05 = 基本支出 2,336.91 + 项目支出 603.14.
+    row = overview(marts, "上海市普陀区财政局")
+    assert row["file_type"] == "pdf"
+    assert (row["total_income"], row["total_expenditure"], row["grand_total"]) == (
+        D("2946.25"), D("2940.05"), D("2995.39"))
+    assert (row["basic_expenditure"], row["project_expenditure"]) == (D("2336.91"), D("603.14"))
+
+
+def test_mart_subject_spending_across_agencies(marts: duckdb.DuckDBPyConnection) -> None:
+    # 信访事务 project spending: 000 214.12 (line 164), 002 76.61 (line 190), 003 281.43 (line 182)
+    rows = dict(marts.execute(
+        "select agency_name, total from marts.mart_subject_spending where subject_code = '2010308'").fetchall())
+    assert rows == {"武汉经济技术开发区（汉南区）信访局": D("214.12"), "襄垣县信访局": D("76.61"),
+                    "长沙市信访局": D("281.43")}
+    class_name, subclass_name = marts.execute(
+        "select distinct class_name, subclass_name from marts.mart_subject_spending "
+        "where subject_code = '2010308'").fetchone()
+    assert (class_name, subclass_name) == ("一般公共服务支出", "政府办公厅（室）及相关机构事务")
+
+
+def test_only_final_accounts_reach_the_overview(marts: duckdb.DuckDBPyConnection) -> None:
+    kinds = dict(marts.execute(
+        "select d.file_name, d.doc_kind from marts.dim_document d "
+        "join marts.mart_agency_year_overview m using (doc_id)").fetchall())
+    assert set(kinds.values()) == {"final_accounts"}
+    assert not any(name.startswith(("001_", "004_")) for name in kinds)  # 绩效自评 documents
+
+
+# --- docs -----------------------------------------------------------------------------------
+
+def test_docs_generate_lists_every_model_with_descriptions(warehouse: tuple[Path, DbtRun]) -> None:
+    db, build = warehouse
+    assert build.returncode == 0, build.output[-4000:]
+    docs = run_dbt(["docs", "generate"], db, build.target_dir.parent)
+    assert docs.returncode == 0, docs.output[-4000:]
+    manifest, catalog = docs.artifact("manifest.json"), docs.artifact("catalog.json")
+    models = {uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    assert {"model.fiscal_warehouse.mart_agency_year_overview", "model.fiscal_warehouse.dim_functional_subject",
+            "model.fiscal_warehouse.fct_three_public_costs"} <= set(models)
+    assert set(models) <= set(catalog["nodes"])
+    undocumented = [uid for uid, node in models.items() if not node["description"].strip()]
+    assert undocumented == []
+    undocumented_columns = [
+        f"{uid}.{column}" for uid, node in models.items() for column in catalog["nodes"][uid]["columns"]
+        if not node["columns"].get(column, {}).get("description", "").strip()
+    ]
+    assert undocumented_columns == []
+    assert {e["name"] for e in manifest["exposures"].values()} >= {"agency_year_dashboard",
+                                                                   "subject_spending_explorer"}
+
+
+# --- a warehouse in 元, with a failed document ---------------------------------------------
+
+def _synthetic_raw(db: Path) -> None:
+    """Two documents by hand: one printed in 元 (amounts 10,000 × the 万元 figures), one failed."""
+    from extract.writer import ensure_schema
+
+    now = datetime(2024, 5, 1)
+    with duckdb.connect(str(db)) as con:
+        ensure_schema(con)
+        con.executemany(
+            "insert into raw.documents (doc_id, file_name, file_type, agency_name, fiscal_year, doc_kind, unit,"
+            " status, error, extractor_version, extracted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [["yuan", "yuan.txt", "text", "某某市某某区信访局", 2023, "final_accounts", "元", "ok", None, "t", now],
+             ["broken", "broken.pdf", "pdf", None, None, "unknown", None, "failed", "file is empty", "t", now]])
+        con.executemany(
+            "insert into raw.document_tables (doc_id, table_code, table_title, status, n_cells) values (?, ?, ?, ?, ?)",
+            [["yuan", "T03", "支出决算表", "ok", 6], ["yuan", "T09", "财政拨款“三公”经费支出决算表", "ok", 2]])
+        cells = [
+            # table, row, label, key, code, column, value (元)
+            ("T03", 1, "合计", "total", None, "total", "3000000.00"),
+            ("T03", 1, "合计", "total", None, "basic", "858800.00"),
+            ("T03", 1, "合计", "total", None, "project", "2141200.00"),
+            ("T03", 2, "信访事务", None, "2010308", "total", "2141200.00"),
+            ("T03", 2, "信访事务", None, "2010308", "basic", None),
+            ("T03", 2, "信访事务", None, "2010308", "project", "2141200.00"),
+            ("T09", 1, "合计", "total", None, "budget", "91300.00"),
+            ("T09", 1, "合计", "total", None, "final", "70400.00"),
+        ]
+        con.executemany(
+            "insert into raw.table_cells (doc_id, table_code, table_title, row_index, row_label, row_key,"
+            " subject_code, column_key, value, raw_text) values ('yuan', ?, '', ?, ?, ?, ?, ?, ?, ?)",
+            [[t, r, label, key, code, col, value, value or ""] for t, r, label, key, code, col, value in cells])
+
+
+def test_yuan_document_is_normalised_to_wan_and_a_failed_document_is_kept(tmp_path: Path) -> None:
+    db = tmp_path / "yuan.duckdb"
+    _synthetic_raw(db)
+    build = run_dbt(["build"], db, tmp_path)
+    assert build.returncode == 0, build.output[-4000:]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "select total, basic, project from marts.fct_expenditure_by_subject where subject_code = '2010308'"
+        ).fetchone() == (D("214.12"), None, D("214.12"))
+        row = con.execute(
+            "select total_expenditure, basic_expenditure, three_public_budget, three_public_final,"
+            " unit_printed from marts.mart_agency_year_overview").fetchall()
+        assert row == [(D("300"), D("85.88"), D("9.13"), D("7.04"), "元")]
+        failed = con.execute(
+            "select extraction_status, extraction_error, agency_key from marts.dim_document where doc_id = 'broken'"
+        ).fetchone()
+        assert failed == ("failed", "file is empty", None)
