@@ -74,12 +74,14 @@ def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig, 
 
 
 class Translator(DagsterDbtTranslator):
-    """dbt folders (staging, intermediate, marts) become asset groups; a source over schema raw
-    is the raw table asset that corpus_documents fills."""
+    """Models are keyed by name and grouped by folder (staging, intermediate, marts); a source
+    over schema raw is the raw table asset that corpus_documents fills."""
 
     def get_asset_key(self, dbt_resource_props):
         if dbt_resource_props["resource_type"] == "source" and dbt_resource_props.get("schema") == "raw":
             return dg.AssetKey(["raw", dbt_resource_props["name"]])
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            return dg.AssetKey(dbt_resource_props["name"])  # model names are unique: stg_, int_, fct_ ...
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props):

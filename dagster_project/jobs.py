@@ -2,11 +2,8 @@
 
 import dagster as dg
 
-from .partitions import documents_partitions
-
 extract_documents_job = dg.define_asset_job(
     "extract_documents", selection=dg.AssetSelection.groups("raw"),
-    partitions_def=documents_partitions,
     description="Extract one document into the raw tables.",
 )
 

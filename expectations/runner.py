@@ -21,6 +21,7 @@ import duckdb
 from expectations.cells import DocumentCells, list_documents, load_document
 from expectations.declarations import load_identities
 from expectations.evaluate import Instance, evaluate_document
+from expectations.row_identities import evaluate_row_identities, load_row_identities
 from expectations.store import DocumentSummary, ensure_schema, summarise, write_document
 from expectations.suites import SuiteOutcome, judge
 
@@ -33,6 +34,7 @@ class CheckSummary:
     documents: list[DocumentSummary] = field(default_factory=list)
     suites: list[SuiteOutcome] = field(default_factory=list)
     data_docs_index: Path | None = None
+    notes: list[str] = field(default_factory=list)  # identities not evaluated, and why
 
     @property
     def n_violations(self) -> int:
@@ -78,11 +80,17 @@ def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: P
             except Exception as exc:  # a checker bug must not stop the load: record it
                 per_doc[doc.doc_id] = []
                 notes[doc.doc_id] = f"check failed: {type(exc).__name__}: {exc}"
+        row_instances, row_notes = evaluate_row_identities(con, load_row_identities(), doc_ids)
+        for doc_id, instances in row_instances.items():
+            if doc_id in per_doc:  # a performance report has no standard tables but has these
+                per_doc[doc_id] += instances
+                if notes.get(doc_id, "").startswith("no standard tables"):
+                    del notes[doc_id]
         everything = [i for doc in docs for i in per_doc[doc.doc_id]]
         if data_docs_dir is not None:
             Path(data_docs_dir).mkdir(parents=True, exist_ok=True)
         outcomes = judge(everything, data_docs_dir)
-        summary = CheckSummary(suites=outcomes)
+        summary = CheckSummary(suites=outcomes, notes=row_notes)
         for doc in docs:
             doc_summary = summarise(doc, per_doc[doc.doc_id], notes.get(doc.doc_id))
             write_document(con, doc, per_doc[doc.doc_id], doc_summary, sources, checked_at)

@@ -25,6 +25,12 @@ def _run(args: argparse.Namespace) -> int:
     return run_main()
 
 
+def _check(args: argparse.Namespace) -> int:
+    from expectations.runner import run_from_args
+
+    return run_from_args(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="fiscalwh", description=__doc__)
@@ -35,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=None, help="parallel processes (default: cores)")
     p.add_argument("--force", action="store_true", help="re-extract documents already loaded")
     p.set_defaults(func=_extract)
+    c = sub.add_parser("check", help="check the accounting identities of the documents in a warehouse")
+    from expectations.runner import add_arguments
+
+    add_arguments(c)
+    c.set_defaults(func=_check)
     r = sub.add_parser("run", help="the whole pipeline in-process via Dagster: extract new documents of "
                                    "FISCALWH_CORPUS, dbt build, identity checks; prints a summary")
     r.set_defaults(func=_run)

@@ -145,14 +145,7 @@ def _fund_scope(text: str) -> str | None:
 
 
 def _section_scope(section: str | None) -> str:
-    s = section or ""
-    if _fund_scope(s):
-        return _fund_scope(s)
-    if "一般公共预算" in s:
-        return "general_budget"
-    if "财政拨款" in s:
-        return "fiscal_grant"
-    return "all"
+    return _fund_scope(section or "") or "all"
 
 
 def _scope(label: str, before: str, section: str | None) -> str:
@@ -161,6 +154,11 @@ def _scope(label: str, before: str, section: str | None) -> str:
         if scope:
             return scope
     return _section_scope(section)
+
+
+def _root_metric(metric: str) -> str:
+    """'expenditure_basic_share' -> 'expenditure_basic'."""
+    return re.sub(r"(_share|_change_pct|_change)$", "", metric)
 
 
 def _strip_lead(text: str) -> str:
@@ -337,8 +335,7 @@ def _figures(sentence: Sentence, ctx: _Context) -> None:
         line, page = sentence.locate(m.start())
         ctx.figures.append({
             "metric": base.metric,
-            "scope": base.scope if base.metric.split("_share")[0] in SCOPED or base.metric in SCOPED
-            or base.metric.removesuffix("_change").removesuffix("_change_pct") in SCOPED else None,
+            "scope": base.scope if _root_metric(base.metric) in SCOPED else None,
             "subject": base.subject,
             "value": value,
             "unit": unit,

@@ -16,6 +16,8 @@ from . import meta
 from .load import SUPPORTED_SUFFIXES, LoadedDocument, LoadError, load_document, sha256_file
 from .locate import TableRegion, locate_tables
 from .parsers import TableParse, parse_region
+from .narrative import extract_narrative
+from .performance import extract_performance
 from .records import DocumentResult, ExtractionIssue, Row, TableRecord
 from .templates import STANDARD_CODES
 from .writer import ensure_schema, write_document
@@ -29,7 +31,7 @@ ExtraExtractor = Callable[[list[Row]], dict[str, list[dict]]]
 
 
 def extra_extractors() -> list[ExtraExtractor]:
-    return []
+    return [extract_performance, extract_narrative]
 
 
 @dataclass

@@ -27,7 +27,19 @@ cell_values as (
 sided as (
 
     select
-        table_rows.*,
+        table_rows.row_id,
+        table_rows.doc_id,
+        table_rows.agency_key,
+        table_rows.fiscal_year,
+        table_rows.table_code,
+        table_rows.row_index,
+        table_rows.row_label,
+        table_rows.item_name,
+        table_rows.row_key,
+        table_rows.subject_code,
+        table_rows.line_no,
+        table_rows.source_line,
+        table_rows.page,
         case when cell_values.is_income_side then 'income' else 'expenditure' end as side,
         case
             when cell_values.is_income_side then cell_values.income
