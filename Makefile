@@ -41,7 +41,7 @@ docs: manifest
 
 dev: manifest
 	mkdir -p .dagster_home && cp dagster_project/dagster.yaml .dagster_home/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf data/ .dagster_home/ dbt/target/ .pytest_cache

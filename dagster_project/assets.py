@@ -74,7 +74,7 @@ def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig, 
 
 
 class Translator(DagsterDbtTranslator):
-    """Models are keyed by name and grouped by folder (staging, intermediate, marts); a source
+    """Models are keyed by name and grouped by their schema (staging, intermediate, marts); a source
     over schema raw is the raw table asset that corpus_documents fills."""
 
     def get_asset_key(self, dbt_resource_props):
@@ -85,8 +85,7 @@ class Translator(DagsterDbtTranslator):
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props):
-        fqn = dbt_resource_props.get("fqn", [])
-        return fqn[1] if len(fqn) > 2 else "dbt"
+        return dbt_resource_props.get("config", {}).get("schema") or "dbt"  # staging, ..., reference
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=Translator(),

@@ -26,6 +26,8 @@ FACT_OF_TABLE = {
     "T07": "fct_government_fund",
     "T08": "fct_state_capital",
     "T09": "fct_three_public_costs",
+    "PERF": "fct_performance_evaluation",  # 绩效自评表 scores and execution rates
+    "NARR": "fct_narrative_figure",  # 情况说明 figures against the tables
 }
 CROSS_TABLE_ASSET = "mart_agency_year_overview"  # identities across tables (ids 'X.…') and others
 CHECK_NAME = "accounting_identities"

@@ -15,8 +15,10 @@ from .settings import Settings
 
 def dbt_executable() -> str:
     """dbt from this interpreter's environment (the venv), else from PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    for candidate in (Path(sys.executable).parent / "dbt", Path(sys.prefix) / "bin" / "dbt"):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("dbt") or "dbt"
 
 
 def build_resources(settings: Settings) -> dict[str, object]:

@@ -18,7 +18,9 @@ cleaned as (
     select
         source.*,
         {{ clean_label('source.row_label') }} as row_label_clean,
-        regexp_replace({{ clean_label('source.row_label') }}, '^[一二三四五六七八九十]+[、.．]', '') as label_no_ordinal,
+        -- for names: no ordinal ("八、"), brackets full-width ("退职(役)费" = "退职（役）费")
+        replace(replace(regexp_replace({{ clean_label('source.row_label') }}, '^[一二三四五六七八九十]+[、.．]', ''),
+                        '(', '（'), ')', '）') as label_no_ordinal,
         nullif(regexp_replace(coalesce(source.subject_code, ''), '[^0-9]', '', 'g'), '') as subject_code_clean,
         documents.money_unit,
         -- 相关信息统计表 (T10): the rows from 车辆数 (vehicles) on — vehicle types, equipment

@@ -1,1 +1,2 @@
+-- 支出功能分类 subjects: one row per printed code and its ancestors (macro subject_dimension).
 {{ subject_dimension('int_functional_subject_names') }}
