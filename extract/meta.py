@@ -15,13 +15,13 @@ _AGENCY_IN_TITLE = re.compile(
 )
 _YEAR = re.compile(r"(20\d{2})\s*年度")
 _UNIT = re.compile(r"单位\s*[：:]\s*(万元|元)")
-_NOT_AGENCY = re.compile(r"^(万元|元|（盖章）|\(盖章\))$")
+_NOT_AGENCY = re.compile(r"^(万元|元|（盖章）|\(盖章\))$|XX|ＸＸ|××|\*\*")  # template placeholders
 
 
 def _clean_agency(value: str) -> str | None:
     value = re.sub(r"[（(]\s*盖章\s*[）)]|\s+", "", value).strip("：:　")
     value = re.split(r"\d{4}年|单位[：:]|金额单位", value)[0]
-    return value if len(value) >= 2 and not _NOT_AGENCY.match(value) else None
+    return value if len(value) >= 2 and not _NOT_AGENCY.search(value) else None
 
 
 def agency_name(rows: list[Row]) -> str | None:
@@ -41,7 +41,7 @@ def agency_name(rows: list[Row]) -> str | None:
         return found.most_common(1)[0][0]
     head = "".join("".join(r.nonempty) for r in rows[:40] if r.nonempty)
     m = _AGENCY_IN_TITLE.search(re.sub(r"\s+", "", head))
-    return m.group(1) if m else None
+    return _clean_agency(m.group(1)) if m else None
 
 
 def fiscal_year(rows: list[Row]) -> int | None:

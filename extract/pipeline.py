@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import traceback
@@ -100,8 +101,7 @@ def extract_document(path: Path) -> Extraction:
         with_data = sum(t.status != "empty" for t in result.tables)
         result.doc_kind = meta.doc_kind(rows, with_data)
         for extractor in extra_extractors():
-            for table, extra_rows in extractor(rows).items():
-                result.extra.setdefault(table, []).extend(extra_rows)
+            _run_extra(extractor, rows, result)
         _set_status(result)
     except LoadError as exc:
         _fail(result, str(exc))
@@ -110,28 +110,37 @@ def extract_document(path: Path) -> Extraction:
         _fail(result, f"{type(exc).__name__}: {exc}")
         result.issues.append(ExtractionIssue("error", traceback.format_exc(limit=5)))
     if not result.doc_id:  # unreadable file: key it by its path so it is still recorded
-        import hashlib
         result.doc_id = "unreadable:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()
     return extraction
 
 
+def _run_extra(extractor: ExtraExtractor, rows: list[Row], result: DocumentResult) -> None:
+    """An extra extractor that fails costs its own rows only, recorded as an error."""
+    try:
+        for table, extra_rows in extractor(rows).items():
+            result.extra.setdefault(table, []).extend(extra_rows)
+    except Exception as exc:
+        log.exception("%s failed on %s", extractor.__name__, result.file_name)
+        result.issues.append(ExtractionIssue("error", f"{extractor.__name__}: {type(exc).__name__}: {exc}"))
+
+
 def _fail(result: DocumentResult, error: str) -> None:
     result.status, result.error = "failed", error
-    result.tables, result.cells = [], []
+    result.tables, result.cells, result.extra = [], [], {}
 
 
 def _set_status(result: DocumentResult) -> None:
+    """partial: a standard table is missing or misread, or an extractor failed; the why in error."""
     found = {t.table_code for t in result.tables}
+    reasons = []
     if result.doc_kind == "final_accounts":
-        missing = [c for c in REQUIRED_CODES if c not in found]
-        for code in missing:
+        for code in (c for c in REQUIRED_CODES if c not in found):
             result.issues.append(ExtractionIssue("warning", f"standard table {code} not found", code))
-        if missing or any(t.status == "partial" for t in result.tables):
-            result.status = "partial"
-    if any(i.severity == "error" for i in result.issues):
-        result.status = "partial"
-    if result.status == "partial" and not result.error:
-        result.error = "; ".join(i.message for i in result.issues if i.severity == "error" or "not found" in i.message)[:1000] or None
+            reasons.append(f"{code} not found")
+        reasons += [f"{t.table_code} read with issues" for t in result.tables if t.status == "partial"]
+    reasons += [i.message.splitlines()[0] for i in result.issues if i.severity == "error"]
+    if reasons:
+        result.status, result.error = "partial", "; ".join(reasons)[:1000]
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

@@ -174,3 +174,16 @@ def test_folder_with_broken_files_loads_the_rest_and_reruns_idempotently(tmp_pat
     assert (again.skipped, again.documents) == (3, {})
     extract_paths([folder], db, workers=1, force=True)
     assert _counts(db) == before
+
+
+def test_a_failing_extra_extractor_keeps_the_tables(monkeypatch):
+    import extract.pipeline as pipeline
+
+    def broken(rows):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "extra_extractors", lambda: [broken])
+    result = extract_document(seed("003")).result
+    assert result.status == "partial"
+    assert result.error == "broken: RuntimeError: boom"
+    assert {t.table_code: t.n_cells for t in result.tables} == EXPECTED_COUNTS["003"]
