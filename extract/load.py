@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,12 +85,65 @@ def text_rows(text: str) -> list[Row]:
     return rows
 
 
+class _HtmlRows(HTMLParser):
+    """Table rows (<tr>) become rows of cells; other blocks (<p>, <div>, <h1>, <br> ...) lines."""
+
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "caption"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[Row] = []
+        self.cells: list[str] | None = None  # inside a <tr>
+        self.buffer: list[str] = []
+        self.line = 1
+        self.skip = 0  # inside <script> / <style>
+
+    def _flush_line(self) -> None:
+        text = clean_cell("".join(self.buffer))
+        if text:
+            self.rows.append(Row(cells=(text,), source_line=self.line))
+        self.buffer = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "tr":
+            self._flush_line()
+            self.cells, self.line = [], self.getpos()[0]
+        elif tag in ("td", "th") and self.cells is not None:
+            self.buffer = []
+        elif tag in self.BLOCKS and self.cells is None:
+            self._flush_line()
+            self.line = self.getpos()[0]
+        elif tag in self.BLOCKS:
+            self.buffer.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in ("td", "th") and self.cells is not None:
+            self.cells.append(clean_cell("".join(self.buffer)))
+            self.buffer = []
+        elif tag == "tr" and self.cells is not None:
+            self.rows.append(Row(cells=tuple(self.cells), source_line=self.line))
+            self.cells = None
+        elif tag in self.BLOCKS and self.cells is None:
+            self._flush_line()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            if not self.buffer and self.cells is None:
+                self.line = self.getpos()[0]
+            self.buffer.append(data)
+
+
 def html_rows(text: str) -> list[Row]:
-    """HTML conversions: table rows become tab rows, other blocks become lines."""
-    text = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", "", text)
-    text = re.sub(r"(?is)</t[dh]>\s*<t[dh][^>]*>", "\t", text)
-    text = re.sub(r"(?is)<br\s*/?>|</(tr|p|div|h\d|li|table)>", "\n", text)
-    return text_rows(text)
+    """HTML conversions: each table row becomes a row of cells, each other block a line."""
+    parser = _HtmlRows()
+    parser.feed(text)
+    parser.close()
+    parser._flush_line()
+    return parser.rows
 
 
 def load_document(path: Path) -> LoadedDocument:

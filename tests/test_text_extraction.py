@@ -187,3 +187,23 @@ def test_a_failing_extra_extractor_keeps_the_tables(monkeypatch):
     assert result.status == "partial"
     assert result.error == "broken: RuntimeError: boom"
     assert {t.table_code: t.n_cells for t in result.tables} == EXPECTED_COUNTS["003"]
+
+
+def test_html_conversion_reads_like_the_text(docs, tmp_path):
+    """An HTML conversion (tables as <table>, prose as <p>) gives the text version's cells."""
+    import html as html_lib
+
+    parts = ["<html><body>"]
+    for line in seed("003").read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if len(cells) > 1:
+            tds = "".join(f"<td><p>{html_lib.escape(c)}</p></td>" for c in cells)
+            parts.append(f"<table><tr>{tds}</tr></table>")
+        else:
+            parts.append(f"<p>{html_lib.escape(line)}</p>")
+    page = tmp_path / "003.html"
+    page.write_text("\n".join(parts + ["</body></html>"]), encoding="utf-8")
+    result = extract_document(page).result
+    assert result.file_type == "html"
+    assert [(c.table_code, c.row_index, c.column_key, c.value) for c in result.cells] == [
+        (c.table_code, c.row_index, c.column_key, c.value) for c in docs["003"].cells]
