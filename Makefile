@@ -7,7 +7,7 @@ export FISCALWH_CORPUS ?= $(abspath $(CURDIR)/../shared/corpus)
 export FISCALWH_DB ?= $(CURDIR)/data/warehouse.duckdb
 export FISCALWH_GX_DOCS ?= $(CURDIR)/data/gx_docs
 DBT := $(BIN)/dbt --no-use-colors
-DBT_DIRS := --project-dir dbt --profiles-dir dbt
+DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 MANIFEST := dbt/target/manifest.json
 
 .PHONY: setup manifest run extract test bench dev docs clean

@@ -91,4 +91,5 @@ class Translator(DagsterDbtTranslator):
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=Translator(),
             pool=DUCKDB_POOL)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+    # A full parse: a partial parse left by a dbt run from another directory holds relative paths.
+    yield from dbt.cli(["build", "--no-partial-parse"], context=context).stream()
