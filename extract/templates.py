@@ -109,6 +109,8 @@ STANDARD_CODES: tuple[str, ...] = tuple(sorted(BY_CODE))
 
 # --- named rows -------------------------------------------------------------------------
 # Label patterns (spaces removed) -> row_key, per layout family. First match wins.
+# In T01/T04 the fund-type lines printed under 年初/年末(财政拨款)结转和结余 are keyed with that
+# prefix (carryover_begin_general_budget_grant, ...) to tell them from the income lines.
 SUMMARY_ROW_KEYS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), k)
     for p, k in (

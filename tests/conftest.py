@@ -21,6 +21,16 @@ def seed(prefix: str) -> Path:
     return matches[0]
 
 
+def value(result, table, column, *, subject=None, row_key=None, line_no=None):
+    """The value of the one cell of `result` matching the table, column and row selectors."""
+    hits = [c for c in result.cells if c.table_code == table and c.column_key == column
+            and (subject is None or c.subject_code == subject)
+            and (row_key is None or c.row_key == row_key)
+            and (line_no is None or c.line_no == line_no)]
+    assert len(hits) == 1, (table, column, subject, row_key, hits)
+    return hits[0].value
+
+
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DuckDB file with the raw tables extracted from the whole shared corpus (text + PDF).

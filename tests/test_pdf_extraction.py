@@ -15,9 +15,8 @@ import pytest
 from extract.pipeline import extract_document, extract_paths
 
 from . import pdf_fixtures
-from .conftest import PUTUO_PDF, seed
+from .conftest import PUTUO_PDF, seed, value
 from .identities import failures
-from .test_text_extraction import value
 
 D = Decimal
 

@@ -15,7 +15,7 @@ import pytest
 
 from extract.pipeline import extract_document, extract_paths
 
-from .conftest import seed
+from .conftest import seed, value
 from .identities import failures
 
 D = Decimal
@@ -24,15 +24,6 @@ D = Decimal
 @pytest.fixture(scope="module")
 def docs():
     return {p: extract_document(seed(p)).result for p in ("000", "001", "002", "003", "004")}
-
-
-def value(result, table, column, *, subject=None, row_key=None, line_no=None):
-    hits = [c for c in result.cells if c.table_code == table and c.column_key == column
-            and (subject is None or c.subject_code == subject)
-            and (row_key is None or c.row_key == row_key)
-            and (line_no is None or c.line_no == line_no)]
-    assert len(hits) == 1, (table, column, subject, row_key, hits)
-    return hits[0].value
 
 
 # Cells per table, counted by hand: rows printed x value columns (T01/T04: each half-line is a row;
