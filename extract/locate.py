@@ -1,6 +1,6 @@
 """Find the standard tables in a document's rows: title lines start a region, the next title
-(or the start of the narrative part) ends it. A table of contents also names every table;
-those regions hold no data rows and lose to the real table."""
+(or the start of the narrative part) ends it; the same title again continues it (续表). A table
+of contents also names every table; those regions hold no data rows and lose to the real table."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ def locate_tables(rows: list[Row]) -> list[TableRegion]:
         title = _title_of(row)
         template = match_title(title) if title else None
         if template is not None:
+            if current is not None and current.template is template:
+                # the same title again: a heading just before the title, or a continued table (续表)
+                if not any(r.nonempty for r in current.rows):
+                    current.title, current.title_row = title, row
+                continue
             current = TableRegion(template, title, row, [])
             regions.append(current)
             continue

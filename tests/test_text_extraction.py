@@ -198,3 +198,17 @@ def test_html_conversion_reads_like_the_text(docs, tmp_path):
     assert result.file_type == "html"
     assert [(c.table_code, c.row_index, c.column_key, c.value) for c in result.cells] == [
         (c.table_code, c.row_index, c.column_key, c.value) for c in docs["003"].cells]
+
+
+def test_table_continued_under_a_repeated_title(docs, tmp_path):
+    """A page break inside T03 that repeats the title (续表) and the header keeps every row."""
+    lines = seed("003").read_text(encoding="utf-8").splitlines()
+    cut = lines.index("201\t一般公共服务支出\t1,717.31\t1,435.88\t281.43\t0.00\t0.00\t0.00")
+    start = lines.index("项目\t\t本年支出合计\t基本支出\t项目支出\t上缴上级支出\t经营支出\t对附属单位补助支出")
+    header = lines[start:start + 3]  # 项目 / 科目代码 / 栏次 lines
+    broken = tmp_path / "continued.txt"
+    broken.write_text("\n".join(lines[:cut] + ["", "支出决算表（续表）", "单位：万元"] + header + lines[cut:]),
+                      encoding="utf-8")
+    result = extract_document(broken).result
+    assert {t.table_code: t.n_cells for t in result.tables} == EXPECTED_COUNTS["003"]
+    assert value(result, "T03", "project", subject="2010308") == D("281.43")
