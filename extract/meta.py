@@ -14,6 +14,7 @@ _AGENCY_IN_TITLE = re.compile(
     + _AGENCY_SUFFIX + r")\s*(?:\d{4}\s*年度?)?\s*(?:部门|单位)?(?:整体支出)?(?:决算|绩效|预算)"
 )
 _YEAR = re.compile(r"(20\d{2})\s*年度")
+_YEAR_OF_ACCOUNTS = re.compile(r"(20\d{2})\s*年\s*(?:部门|单位)?\s*(?:决算|绩效)")
 _UNIT = re.compile(r"单位\s*[：:]\s*(万元|元)")
 _NOT_AGENCY = re.compile(r"^(万元|元|（盖章）|\(盖章\))$|XX|ＸＸ|××|\*\*")  # template placeholders
 
@@ -45,10 +46,12 @@ def agency_name(rows: list[Row]) -> str | None:
 
 
 def fiscal_year(rows: list[Row]) -> int | None:
-    for row in rows[:200]:
-        m = _YEAR.search(row.text)
-        if m:
-            return int(m.group(1))
+    """The first 'NNNN年度', else 'NNNN年(部门)决算' (not a publication date 'NNNN年10月')."""
+    for pattern in (_YEAR, _YEAR_OF_ACCOUNTS):
+        for row in rows[:200]:
+            m = pattern.search(row.text)
+            if m:
+                return int(m.group(1))
     return None
 
 
