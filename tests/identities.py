@@ -76,7 +76,7 @@ def _summary(code: str, rows: list[dict]) -> list[str]:
     classes = [c["value"] for c in rows if c["column_key"] == exp_col and c["subject_code"]]
     items = [v for k, v in inc.items() if k in (
         "general_budget_grant", "gov_fund_grant", "state_capital_grant", "superior_subsidy",
-        "business_income", "operating_income", "affiliate_income", "other_income")]
+        "business_income", "operating_income", "affiliate_income", "other_income", "income_item")]
     out = []
     if not _close(inc.get("income_total"), items):
         out.append(f"{code}: 本年收入合计 != sum of income rows")

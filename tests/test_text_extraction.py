@@ -212,3 +212,17 @@ def test_table_continued_under_a_repeated_title(docs, tmp_path):
     result = extract_document(broken).result
     assert {t.table_code: t.n_cells for t in result.tables} == EXPECTED_COUNTS["003"]
     assert value(result, "T03", "project", subject="2010308") == D("281.43")
+
+
+def test_an_income_line_outside_the_national_list_counts_in_the_income_total(tmp_path):
+    """Older templates print e.g. 用事业基金弥补收支差额 as an income line: it is kept as an item."""
+    text = seed("002").read_text(encoding="utf-8")
+    line = "\t9\t\t九、卫生健康支出\t40\t5.62"
+    assert line in text
+    changed = tmp_path / "older.txt"
+    changed.write_text(text.replace(line, "九、用事业基金弥补收支差额\t9\t1.00\t九、卫生健康支出\t40\t5.62"),
+                       encoding="utf-8")
+    result = extract_document(changed).result
+    assert value(result, "T01", "income", row_key="income_item") == D("1.00")
+    cells = [dataclasses.asdict(c) for c in result.cells if c.table_code == "T01"]
+    assert failures(cells) == ["T01: 本年收入合计 != sum of income rows"]  # 233.67 + 1.00 != 233.67

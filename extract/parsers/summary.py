@@ -37,14 +37,21 @@ def _is_data(row: Row, left_width: int) -> bool:
     return any(c and not is_amount_or_blank(c) and "项目" not in c and "栏次" not in c for c in labels)
 
 
-class _Side:
-    """Row keys of one half; rows under 年初/年末结转和结余 are the balance by fund type."""
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
-    def __init__(self) -> None:
+
+class _Side:
+    """Row keys of one half; rows under 年初/年末结转和结余 are the balance by fund type; any
+    other numbered line ('九、用事业基金弥补收支差额') is an item of the half's total."""
+
+    def __init__(self, item_key: str) -> None:
         self.balance_prefix: str | None = None
+        self.item_key = item_key
 
     def row_key(self, label: str) -> str | None:
         key = row_key_for(label, SUMMARY_ROW_KEYS)
+        if key is None and _NUMBERED.match(label):
+            return self.item_key
         if key in ("carryover_begin", "carryover_end"):
             self.balance_prefix = key
         elif key in _GRANT_KEYS and self.balance_prefix:
@@ -69,7 +76,7 @@ def parse_summary(region: TableRegion) -> TableParse:
     if n_right_values > len(expenditure_cols):
         out.warn(None, f"{out.code}: {n_right_values} expenditure columns, template has {len(expenditure_cols)}")
     right_cols = expenditure_cols[:n_right_values]
-    left, right = _Side(), _Side()
+    left, right = _Side("income_item"), _Side("expenditure_item")
     for row in data:
         cells = trim_to(row.cells, width)
         cells = cells + ("",) * (width - len(cells))
