@@ -27,9 +27,11 @@ def _n_blocks(region: TableRegion) -> int:
     return max(counts + [1])
 
 
+_ECONOMIC_CODE = re.compile(r"^\d{3}(?:\s?\d{2})?(?:\s|$)")  # '301', '30101', '301 01', '301 工资福利支出'
+
+
 def _has_code(row: Row) -> bool:
-    return any(split_code(c)[0] for c in row.cells if c and not is_amount_or_blank(c)) or any(
-        re.fullmatch(r"\d{3}|\d{5}", c) for c in row.cells)
+    return any(_ECONOMIC_CODE.match(c.strip()) for c in row.cells)
 
 
 def parse_economic(region: TableRegion) -> TableParse:

@@ -12,13 +12,12 @@ def parse_statistics(region: TableRegion) -> TableParse:
     out = TableParse(region)
     column = region.template.variants[0][0]
     for row in region.rows:
-        cells = [c for c in row.cells]
+        cells = list(row.cells)
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) < 2:
             continue
-        label = join_label(cells[0])
-        line_no = parse_line_no(cells[1]) if len(cells) >= 2 else None
+        label, line_no = join_label(cells[0]), parse_line_no(cells[1])
         if not label or line_no is None:
             continue
         raw = cells[2] if len(cells) > 2 else ""

@@ -30,22 +30,20 @@ def looks_like_data(row: Row) -> bool:
     return split_code(first)[0] is not None or bool(re.fullmatch(r"(栏次\s*)?(合\s*计|总\s*计)", first))
 
 
-def _choose_variant(region: TableRegion, width: int) -> tuple[Column, ...]:
+def _choose_variant(region: TableRegion) -> tuple[Column, ...]:
+    """T08 is printed with or without 年初/年末结转和结余 columns: the variant whose labels are printed."""
     variants = region.template.variants
     if len(variants) == 1:
         return variants[0]
-    header = region.text
-    for columns in variants:  # the variant whose distinctive labels are printed
-        if any(c.key.startswith("carryover") for c in columns) == ("年初结转" in header):
-            return columns
-    return min(variants, key=lambda cols: abs(width - 2 - len(cols)))
+    printed = "年初结转" in region.text
+    return next(cols for cols in variants if any(c.key.startswith("carryover") for c in cols) == printed)
 
 
 def parse_subject(region: TableRegion) -> TableParse:
     out = TableParse(region)
     data_rows = [r for r in region.rows if looks_like_data(r)]
     width = modal_width(data_rows)
-    columns = _choose_variant(region, width)
+    columns = _choose_variant(region)
     k = len(columns)
     labels = printed_labels(region.rows, k)
     for row in region.rows:

@@ -8,9 +8,6 @@ from ..numbers import is_amount, is_amount_or_blank, join_label
 from ..templates import THREE_PUBLIC_ITEMS, THREE_PUBLIC_ROW_KEYS, Column, row_key_for
 from .base import TableParse
 
-_LABELS = dict(THREE_PUBLIC_ITEMS)
-
-
 def _pairs_layout(region: TableRegion) -> bool:
     """True when the header alternates 预算数 / 决算数 per item."""
     for row in region.rows:
@@ -27,13 +24,10 @@ def parse_three_public(region: TableRegion) -> TableParse:
         amounts = [c for c in row.cells if is_amount_or_blank(c)]
         texts = [c for c in row.cells if c and not is_amount_or_blank(c)]
         if len(amounts) >= 12 and not texts and any(is_amount(c) for c in amounts):
-            values = row.cells[-12:]
-            if not all(is_amount_or_blank(c) for c in values):
-                values = tuple(amounts[-12:])
-            _add_items(out, row, values, budget, final, _pairs_layout(region))
-        elif texts and 2 <= len(amounts) and any(is_amount(c) for c in amounts):
+            _add_items(out, row, row.cells[-12:], budget, final, _pairs_layout(region))
+        elif texts and len(amounts) >= 2 and any(is_amount(c) for c in amounts):
             key = row_key_for(join_label(texts[0]), THREE_PUBLIC_ROW_KEYS)
-            if key and not texts[0].startswith(("1", "栏次")):
+            if key:
                 out.add_row(row, join_label(texts[0]), [(budget, amounts[-2], None), (final, amounts[-1], None)],
                             row_key=key)
     return out
