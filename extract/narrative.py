@@ -124,12 +124,11 @@ def _norm_name(text: str) -> str:
 
 
 def _path(text: str) -> str | None:
-    m = None
-    for m in _PATH.finditer(re.sub(r"\s+", "", text)):
-        pass
-    if m is None:
+    """The last 类/款/项 path the text names, as 'class/section/item'."""
+    matches = list(_PATH.finditer(re.sub(r"\s+", "", text)))
+    if not matches:
         return None
-    return "/".join(_norm_name(m.group(g)) for g in ("cls", "sec", "item"))
+    return "/".join(_norm_name(matches[-1].group(g)) for g in ("cls", "sec", "item"))
 
 
 def _fund_scope(text: str) -> str | None:

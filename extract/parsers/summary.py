@@ -10,7 +10,7 @@ import re
 from ..locate import TableRegion
 from ..numbers import is_amount_or_blank, join_label, parse_line_no
 from ..records import Row
-from ..templates import SUMMARY_ROW_KEYS, Column, functional_class_code, row_key_for
+from ..templates import SUMMARY_ROW_KEYS, functional_class_code, row_key_for
 from .base import TableParse, header_rows, modal_width, trim_to
 
 _HEADER_LABEL = re.compile(r"^(收入|支出|项目|栏次|收\s*入|支\s*出)$")
