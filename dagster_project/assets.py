@@ -1,6 +1,5 @@
 """Assets: each document's raw tables, and the dbt models built over them."""
 
-
 import re
 from pathlib import Path
 
@@ -44,11 +43,14 @@ def raw_table_keys() -> list[dg.AssetKey]:
     return [dg.AssetKey(["raw", t]) for t in tables]
 
 
+RAW_TABLE_KEYS = raw_table_keys()
+
+
 @dg.multi_asset(
     name="corpus_documents",
     specs=[dg.AssetSpec(key, group_name="raw", kinds={"python", "duckdb"},
                         description=f"raw.{key.path[-1]}: as printed in the disclosures, with provenance")
-           for key in raw_table_keys()],
+           for key in RAW_TABLE_KEYS],
     partitions_def=documents_partitions,
     retry_policy=dg.RetryPolicy(max_retries=4, delay=2, backoff=dg.Backoff.EXPONENTIAL,
                                 jitter=dg.Jitter.PLUS_MINUS),
@@ -68,9 +70,8 @@ def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig, 
     document = {"file": str(path), "status": result.status, "error": result.error or "",
                 "agency": result.agency_name or "", "fiscal_year": result.fiscal_year or 0,
                 "doc_kind": result.doc_kind}
-    for key in raw_table_keys():
-        table = key.path[-1]
-        yield dg.MaterializeResult(asset_key=key, metadata={"rows": rows.get(table, 0), **document})
+    for key in RAW_TABLE_KEYS:
+        yield dg.MaterializeResult(asset_key=key, metadata={"rows": rows.get(key.path[-1], 0), **document})
 
 
 class Translator(DagsterDbtTranslator):
