@@ -8,8 +8,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from extract.load import sha256_file
-from extract.pipeline import discover, known_documents
+from extract.pipeline import discover, known_documents, pending_files
 from extract.writer import ensure_schema
 
 from .partitions import documents_partitions
@@ -28,16 +27,8 @@ def new_documents(files: list[Path], db_path: Path) -> tuple[dict[str, Path], in
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(db_path)) as con:
         ensure_schema(con)
-        known = known_documents(con)
-    new: dict[str, Path] = {}
-    unchanged = 0
-    for path in files:
-        sha = sha256_file(path)
-        if sha in known or sha in new:
-            unchanged += 1
-        else:
-            new[sha] = path
-    return new, unchanged
+        pending, unchanged = pending_files(files, known_documents(con))
+    return {sha: path for path, sha in pending if sha is not None}, unchanged
 
 
 def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOutcome:

@@ -82,13 +82,14 @@ def extract_tables(loaded: LoadedDocument, result: DocumentResult) -> None:
         result.issues.extend(parsed.issues)
 
 
-def extract_document(path: Path) -> Extraction:
-    """Extract one file. Never raises: a failure is a document with status failed and its error."""
+def extract_document(path: Path, sha256: str | None = None) -> Extraction:
+    """Extract one file (sha256: its digest, when already computed). Never raises: a failure is a
+    document with status failed and its error."""
     path = Path(path)
     result = DocumentResult(doc_id="", file_name=path.name, file_type=path.suffix.lower().lstrip(".") or "unknown")
     extraction = Extraction(result, str(path.resolve()))
     try:
-        result.doc_id = sha256_file(path)
+        result.doc_id = sha256 or sha256_file(path)
         loaded = load_document(path)
         result.file_type = loaded.file_type
         extraction.n_pages = loaded.n_pages
@@ -175,11 +176,30 @@ def known_documents(con: duckdb.DuckDBPyConnection) -> set[str]:
         "select doc_id from raw.documents where extractor_version = ?", [__version__]).fetchall()}
 
 
+def pending_files(files: list[Path], known: set[str]) -> tuple[list[tuple[Path, str | None]], int]:
+    """(path, sha256) of the files to extract, and how many are unchanged: already in `known`
+    or a copy of a file before them. A file that cannot be read (digest None) is kept, so that
+    it is recorded as failed."""
+    pending: list[tuple[Path, str | None]] = []
+    seen = set(known)
+    for path in files:
+        try:
+            digest = sha256_file(path)
+        except OSError:
+            digest = None
+        if digest is not None and digest in seen:
+            continue
+        seen.add(digest)
+        pending.append((path, digest))
+    return pending, len(files) - len(pending)
+
+
 def extract_paths(paths: Iterable[Path], db_path: Path, *, workers: int | None = None,
                   force: bool = False) -> Summary:
     """Extract every file (in parallel processes) and write each to the DuckDB file.
 
-    A file already extracted by this extractor version (same sha256) is skipped unless force.
+    A file already extracted by this extractor version (same sha256), or a copy of one in the
+    batch, is skipped unless force.
     """
     files = discover(paths)
     db_path = Path(db_path)
@@ -187,23 +207,14 @@ def extract_paths(paths: Iterable[Path], db_path: Path, *, workers: int | None =
     summary = Summary()
     with duckdb.connect(str(db_path)) as con:
         ensure_schema(con)
-        known = set() if force else known_documents(con)
-        todo = []
-        for f in files:
-            try:
-                digest = sha256_file(f)
-            except OSError:
-                digest = None
-            if digest in known:
-                summary.skipped += 1
-            else:
-                todo.append(f)
+        todo, summary.skipped = pending_files(files, set() if force else known_documents(con))
+        paths, digests = [p for p, _ in todo], [d for _, d in todo]
         workers = workers or min(len(todo), os.cpu_count() or 1)
         if workers > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                extractions = list(pool.map(extract_document, todo))
+                extractions = list(pool.map(extract_document, paths, digests))
         else:
-            extractions = [extract_document(f) for f in todo]
+            extractions = list(map(extract_document, paths, digests))
         for ex in extractions:
             write_document(con, ex.result, ex.file_path, ex.n_pages)
             summary.documents[ex.result.status] = summary.documents.get(ex.result.status, 0) + 1

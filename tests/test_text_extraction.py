@@ -144,12 +144,13 @@ def test_folder_with_broken_files_loads_the_rest_and_reruns_idempotently(tmp_pat
     folder = tmp_path / "inbox"
     folder.mkdir()
     shutil.copy(seed("000"), folder / "good.txt")
+    shutil.copy(seed("000"), folder / "same_bytes.txt")  # a copy: one document, extracted once
     (folder / "empty.txt").write_bytes(b"")
     (folder / "garbage.txt").write_bytes(bytes(range(256)) * 40)
     db = tmp_path / "w.duckdb"
 
     summary = extract_paths([folder], db, workers=1)
-    assert summary.documents == {"ok": 1, "failed": 2}
+    assert (summary.documents, summary.skipped) == ({"ok": 1, "failed": 2}, 1)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = dict(con.execute("select file_name, status from raw.documents").fetchall())
         errors = dict(con.execute("select file_name, error from raw.documents where status = 'failed'").fetchall())
@@ -162,7 +163,7 @@ def test_folder_with_broken_files_loads_the_rest_and_reruns_idempotently(tmp_pat
     before = _counts(db)
     again = extract_paths([folder], db, workers=1)
     # same bytes, same extractor version: nothing is extracted twice (failed ones included)
-    assert (again.skipped, again.documents) == (3, {})
+    assert (again.skipped, again.documents) == (4, {})
     extract_paths([folder], db, workers=1, force=True)
     assert _counts(db) == before
 
