@@ -4,7 +4,6 @@ A violated identity is a finding about a document: the check reports it (WARN, w
 examples as metadata) and never fails the run or retries.
 """
 
-
 from collections import defaultdict
 
 import dagster as dg
