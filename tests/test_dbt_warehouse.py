@@ -56,7 +56,7 @@ def overview(con: duckdb.DuckDBPyConnection, file_prefix: str) -> dict:
     names = [d[0] for d in cur.description]
     rows = cur.fetchall()
     assert len(rows) == 1
-    return dict(zip(names, rows[0]))
+    return dict(zip(names, rows[0], strict=True))
 
 
 # --- the build itself -----------------------------------------------------------------------
@@ -281,3 +281,30 @@ def test_yuan_document_is_normalised_to_wan_and_a_failed_document_is_kept(tmp_pa
             "select extraction_status, extraction_error, agency_key from marts.dim_document where doc_id = 'broken'"
         ).fetchone()
         assert failed == ("failed", "file is empty", None)
+
+
+def test_unseen_labels_warn_and_land_in_audit_without_breaking_the_build(
+        corpus_db: Path, tmp_path: Path) -> None:
+    """Issue 11: a row key or file type the YAML tests do not list is a content finding: dbt warns,
+    stores the failing rows in schema audit, and every model still builds."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(corpus_db, db)
+    with duckdb.connect(str(db)) as con:
+        doc_id = con.execute("select doc_id from raw.table_cells where table_code = 'T01' limit 1").fetchone()[0]
+        con.execute("update raw.table_cells set row_key = 'a_key_never_seen' "
+                    "where doc_id = ? and table_code = 'T01' and row_key = 'other_income'", [doc_id])
+        con.execute("update raw.documents set file_type = 'odd' where doc_id = ?", [doc_id])
+    build = run_dbt(["build"], db, tmp_path / "build")
+    assert build.returncode == 0, build.output[-4000:]
+    run_results = build.artifact("run_results.json")["results"]
+    results = {r["unique_id"]: r["status"] for r in run_results}
+    assert not [u for u, s in results.items() if s in ("error", "fail", "skipped", "runtime error")]
+    warned = [u for u, s in results.items() if s == "warn"]
+    assert any("fct_fiscal_grant_summary_row_key" in u for u in warned), warned
+    assert any("stg_documents_file_type" in u for u in warned), warned
+    assert results["model.fiscal_warehouse.mart_agency_year_overview"] == "success"
+    stored = [r["relation_name"] for r in run_results
+              if "fct_fiscal_grant_summary_row_key" in r["unique_id"] and r["unique_id"].startswith("test.")]
+    assert len(stored) == 1 and stored[0].split(".")[-2].strip('"') == "audit", stored
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(f"select value_field from {stored[0]}").fetchall() == [("a_key_never_seen",)]
