@@ -1,5 +1,5 @@
 # fiscal-warehouse. `make run`: set up .venv and run the main job on the bundled corpus.
-# `make test`: run the tests. See README.md.
+# `make test`: run the tests; `make lint`: the static checks. See README.md.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,7 +10,7 @@ DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: setup manifest run extract test bench dev docs clean
+.PHONY: setup manifest run extract test lint bench dev docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,19 @@ extract: setup
 
 test: manifest
 	$(BIN)/pytest
+
+# ruff (all Python), mypy (extract, expectations) and sqlfluff (the dbt SQL; config in .sqlfluff).
+# sqlfluff's dbt templater compiles each model with dbt; the profile's FISCALWH_DB points at a
+# scratch file beside sqlfluff's own dbt target folder, so no warehouse needs to exist (nor is
+# locked). Every tool runs; the target fails if any of them found something.
+LINT_DB := $(CURDIR)/dbt/target/sqlfluff/lint.duckdb
+lint: setup
+	@mkdir -p $(dir $(LINT_DB))
+	@status=0; \
+	echo "== ruff"; $(BIN)/ruff check . || status=1; \
+	echo "== mypy"; $(BIN)/mypy extract expectations || status=1; \
+	echo "== sqlfluff"; FISCALWH_DB=$(LINT_DB) $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests || status=1; \
+	exit $$status
 
 bench: setup
 	$(BIN)/python bench/bench_pdf.py

@@ -67,9 +67,9 @@ def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig, 
         context.log.warning(f"{path.name}: extraction failed: {result.error}")
     rows = {"documents": 1, "document_tables": len(result.tables), "table_cells": len(result.cells),
             "extraction_issues": len(result.issues), **{t: len(r) for t, r in result.extra.items()}}
-    document = {"file": str(path), "status": result.status, "error": result.error or "",
-                "agency": result.agency_name or "", "fiscal_year": result.fiscal_year or 0,
-                "doc_kind": result.doc_kind}
+    document: dict[str, str | int] = {
+        "file": str(path), "status": result.status, "error": result.error or "",
+        "agency": result.agency_name or "", "fiscal_year": result.fiscal_year or 0, "doc_kind": result.doc_kind}
     for key in RAW_TABLE_KEYS:
         yield dg.MaterializeResult(asset_key=key, metadata={"rows": rows.get(key.path[-1], 0), **document})
 

@@ -2,4 +2,5 @@
 
 import dagster as dg
 
-documents_partitions = dg.DynamicPartitionsDefinition(name="documents")
+DOCUMENTS_PARTITIONS = "documents"  # the name, as a str (the definition's .name is Optional)
+documents_partitions = dg.DynamicPartitionsDefinition(name=DOCUMENTS_PARTITIONS)

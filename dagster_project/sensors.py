@@ -11,7 +11,7 @@ from extract.load import sha256_file
 from extract.pipeline import discover
 
 from .jobs import extract_documents_job
-from .partitions import documents_partitions
+from .partitions import DOCUMENTS_PARTITIONS, documents_partitions
 from .settings import Settings
 
 
@@ -45,7 +45,7 @@ def corpus_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
     settings = Settings.from_env()
     cursor = json.loads(context.cursor) if context.cursor else {}
     found, new_cursor = scan(settings.corpus_dir, cursor)
-    known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
+    known = set(context.instance.get_dynamic_partitions(DOCUMENTS_PARTITIONS))
     to_add = sorted(sha for sha in found if sha not in known)
     return dg.SensorResult(
         run_requests=[

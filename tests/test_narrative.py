@@ -87,7 +87,8 @@ def test_000_completion_rate_inconsistency_is_recoverable(n000):
     assert abs(computed - rate["value"]) > 1
     # the neighbouring item is consistent: 214.12 / 224.00 = 95.59%
     other = "一般公共服务支出/政府办公厅(室)及相关机构事务/信访事务"
-    ok = one(n000, "subject_final", subject=other)["value"] / one(n000, "subject_budget_initial", subject=other)["value"]
+    ok = (one(n000, "subject_final", subject=other)["value"]
+          / one(n000, "subject_budget_initial", subject=other)["value"])
     assert (ok * 100).quantize(D("0.01")) == one(n000, "completion_rate", subject=other)["value"]
 
 

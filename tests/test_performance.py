@@ -154,7 +154,8 @@ def test_002_indicators_shifted_rows(p002):
     assert (sat["target_value"], sat["adjusted_target_value"], sat["actual_value"]) == ("提高90%", "提高90%", "提高99%")
     # line 661: 可持续影响指标 printed in the first cell, the 一级 is carried down
     inds2 = [i for i in p002["performance_indicators"] if i["evaluation_index"] == 2]
-    assert (inds2[5]["level1"], inds2[5]["level2"], inds2[5]["level3"]) == ("效益指标", "可持续影响指标", "畅通人民群众信访")
+    assert (inds2[5]["level1"], inds2[5]["level2"], inds2[5]["level3"]) == (
+        "效益指标", "可持续影响指标", "畅通人民群众信访")
     # line 694: a deviation text after the scores
     inds3 = [i for i in p002["performance_indicators"] if i["evaluation_index"] == 3]
     assert (inds3[1]["weight"], inds3[1]["score"], inds3[1]["deviation_reason"]) == (D("15"), D("15"), "严格落实")

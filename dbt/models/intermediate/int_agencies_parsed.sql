@@ -51,8 +51,9 @@ city_parsed as (
 
     select
         *,
-        case when municipality is null
-             then nullif(regexp_extract(after_province, '^({{ no_unit }}{1,10}?(?:市|自治州|盟))', 1), '')
+        case
+            when municipality is null
+                then nullif(regexp_extract(after_province, '^({{ no_unit }}{1,10}?(?:市|自治州|盟))', 1), '')
         end as city_name
     from city_part
 
@@ -63,10 +64,20 @@ zone_parsed as (
     select
         *,
         substr(after_province, length(coalesce(city_name, '')) + 1) as after_city,
-        nullif(regexp_extract(substr(after_province, length(coalesce(city_name, '')) + 1),
-                              '^({{ no_unit }}{1,12}?(?:{{ zones }}))', 1), '') as zone_name,
-        nullif(regexp_extract(substr(after_province, length(coalesce(city_name, '')) + 1),
-                              '^({{ no_unit }}{1,12}?)(?:{{ zones }})', 1), '') as zone_place
+        nullif(
+            regexp_extract(
+                substr(after_province, length(coalesce(city_name, '')) + 1),
+                '^({{ no_unit }}{1,12}?(?:{{ zones }}))', 1
+            ),
+            ''
+        ) as zone_name,
+        nullif(
+            regexp_extract(
+                substr(after_province, length(coalesce(city_name, '')) + 1),
+                '^({{ no_unit }}{1,12}?)(?:{{ zones }})', 1
+            ),
+            ''
+        ) as zone_place
     from city_parsed
 
 ),
@@ -78,8 +89,13 @@ local_part as (
         case
             when zone_name is not null
                 -- the zone's bracketed administrative name, "（汉南区）"
-                then nullif(regexp_extract(substr(after_city, length(zone_name) + 1),
-                                           '^（([^（）]{1,10}?(?:区|县|旗))）', 1), '')
+                then nullif(
+                    regexp_extract(
+                        substr(after_city, length(zone_name) + 1),
+                        '^（([^（）]{1,10}?(?:区|县|旗))）', 1
+                    ),
+                    ''
+                )
             else nullif(regexp_extract(after_city, '^({{ no_unit }}{1,10}?(?:区|县|旗))', 1), '')
         end as local_name
     from zone_parsed
@@ -93,8 +109,10 @@ final as (
         coalesce(municipality, province_name) as province,
         coalesce(municipality, city_name, case when province_name is null then zone_place end) as city,
         case when local_name similar to '.*(县|旗)' then local_name end as county,
-        case when local_name similar to '.*区' and not local_name similar to '.*(社区|园区|景区|片区)'
-             then local_name end as district,
+        case
+            when local_name similar to '.*区' and not local_name similar to '.*(社区|园区|景区|片区)'
+                then local_name
+        end as district,
         zone_name as development_zone,
         municipality is not null as is_municipality,
         n_documents,

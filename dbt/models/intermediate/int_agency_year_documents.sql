@@ -9,16 +9,19 @@ documents as (
         *,
         {{ agency_key('agency_name') }} as agency_key
     from {{ ref('stg_documents') }}
-    where doc_kind = 'final_accounts'
-      and agency_name is not null
-      and fiscal_year is not null
-      and extraction_status <> 'failed'
+    where
+        doc_kind = 'final_accounts'
+        and agency_name is not null
+        and fiscal_year is not null
+        and extraction_status <> 'failed'
 
 ),
 
 cell_counts as (
 
-    select doc_id, sum(n_cells) as n_cells
+    select
+        doc_id,
+        sum(n_cells) as n_cells
     from {{ ref('stg_document_tables') }}
     group by doc_id
 
@@ -32,8 +35,9 @@ ranked as (
         documents.doc_id,
         row_number() over (
             partition by documents.agency_key, documents.fiscal_year
-            order by (documents.extraction_status = 'ok') desc, coalesce(cell_counts.n_cells, 0) desc,
-                     documents.extracted_at desc, documents.doc_id
+            order by
+                (documents.extraction_status = 'ok') desc, coalesce(cell_counts.n_cells, 0) desc,
+                documents.extracted_at desc, documents.doc_id asc
         ) as document_rank,
         count(*) over (partition by documents.agency_key, documents.fiscal_year) as n_candidate_documents
     from documents

@@ -4,10 +4,15 @@ with
 
 subject_rows as (
 
-    select doc_id, fiscal_year, subject_code, item_name
+    select
+        doc_id,
+        fiscal_year,
+        subject_code,
+        item_name
     from {{ ref('int_table_rows') }}
-    where table_code = 'T06'
-      and subject_code is not null
+    where
+        table_code = 'T06'
+        and subject_code is not null
 
 ),
 

@@ -4,11 +4,16 @@ with
 
 subject_rows as (
 
-    select doc_id, fiscal_year, subject_code, item_name
+    select
+        doc_id,
+        fiscal_year,
+        subject_code,
+        item_name
     from {{ ref('int_table_rows') }}
     -- subject tables, plus the 类 rows of the summary tables (T01/T04 right half)
-    where table_code in ('T01', 'T02', 'T03', 'T04', 'T05', 'T07', 'T08')
-      and subject_code is not null
+    where
+        table_code in ('T01', 'T02', 'T03', 'T04', 'T05', 'T07', 'T08')
+        and subject_code is not null
 
 ),
 

@@ -57,7 +57,10 @@ sided as (
 carryover_starts as (
 
     -- where the 年初(财政拨款)结转和结余 block starts on the income side (reading order)
-    select doc_id, table_code, min(row_index) as carryover_row_index
+    select
+        doc_id,
+        table_code,
+        min(row_index) as carryover_row_index
     from sided
     where side = 'income' and row_key = 'carryover_begin'
     group by doc_id, table_code
@@ -70,7 +73,8 @@ final as (
         sided.*,
         case
             when sided.row_key like 'carryover\_begin\_%' escape '\' then 'carryover_begin'
-            when sided.side = 'income'
+            when
+                sided.side = 'income'
                 and sided.row_key in ('general_budget_grant', 'gov_fund_grant', 'state_capital_grant')
                 and sided.row_index > carryover_starts.carryover_row_index
                 then 'carryover_begin'
@@ -78,8 +82,9 @@ final as (
         end as section
     from sided
     left join carryover_starts
-        on sided.doc_id = carryover_starts.doc_id
-        and sided.table_code = carryover_starts.table_code
+        on
+            sided.doc_id = carryover_starts.doc_id
+            and sided.table_code = carryover_starts.table_code
 
 )
 

@@ -10,7 +10,11 @@ cells as (
 
 documents as (
 
-    select doc_id, agency_name, fiscal_year from {{ ref('stg_documents') }}
+    select
+        doc_id,
+        agency_name,
+        fiscal_year
+    from {{ ref('stg_documents') }}
 
 ),
 

@@ -30,9 +30,10 @@ summary as (
             as summary_income_total,
         max(amount) filter (where table_code = 'T01' and side = 'expenditure' and row_key = 'expenditure_total')
             as summary_expenditure_total,
-        sum(amount) filter (where table_code = 'T01' and side = 'income' and section = 'current_year'
-                              and row_key in ({{ grant_keys }}))
-            as summary_fiscal_grant_income,
+        sum(amount) filter (
+            where table_code = 'T01' and side = 'income' and section = 'current_year'
+            and row_key in ({{ grant_keys }})
+        ) as summary_fiscal_grant_income,
         max(amount) filter (where table_code = 'T01' and side = 'income' and row_key = 'grand_total')
             as grand_total,
         max(amount) filter (where table_code = 'T04' and side = 'expenditure' and row_key = 'expenditure_total')
@@ -46,10 +47,14 @@ revenue as (
 
     select
         doc_id,
-        coalesce(max(total) filter (where row_kind = 'total'),
-                 sum(total) filter (where subject_level = 1)) as revenue_total,
-        coalesce(max(fiscal_grant) filter (where row_kind = 'total'),
-                 sum(fiscal_grant) filter (where subject_level = 1)) as revenue_fiscal_grant
+        coalesce(
+            max(total) filter (where row_kind = 'total'),
+            sum(total) filter (where subject_level = 1)
+        ) as revenue_total,
+        coalesce(
+            max(fiscal_grant) filter (where row_kind = 'total'),
+            sum(fiscal_grant) filter (where subject_level = 1)
+        ) as revenue_fiscal_grant
     from {{ ref('fct_revenue_by_subject') }}
     group by doc_id
 
@@ -59,12 +64,18 @@ expenditure as (
 
     select
         doc_id,
-        coalesce(max(total) filter (where row_kind = 'total'),
-                 sum(total) filter (where subject_level = 1)) as expenditure_total,
-        coalesce(max(basic) filter (where row_kind = 'total'),
-                 sum(basic) filter (where subject_level = 1)) as basic_expenditure,
-        coalesce(max(project) filter (where row_kind = 'total'),
-                 sum(project) filter (where subject_level = 1)) as project_expenditure
+        coalesce(
+            max(total) filter (where row_kind = 'total'),
+            sum(total) filter (where subject_level = 1)
+        ) as expenditure_total,
+        coalesce(
+            max(basic) filter (where row_kind = 'total'),
+            sum(basic) filter (where subject_level = 1)
+        ) as basic_expenditure,
+        coalesce(
+            max(project) filter (where row_kind = 'total'),
+            sum(project) filter (where subject_level = 1)
+        ) as project_expenditure
     from {{ ref('fct_expenditure_by_subject') }}
     group by doc_id
 
@@ -74,8 +85,10 @@ general_budget as (
 
     select
         doc_id,
-        coalesce(max(total) filter (where row_kind = 'total'),
-                 sum(total) filter (where subject_level = 1)) as general_budget_expenditure
+        coalesce(
+            max(total) filter (where row_kind = 'total'),
+            sum(total) filter (where subject_level = 1)
+        ) as general_budget_expenditure
     from {{ ref('fct_general_budget_expenditure') }}
     group by doc_id
 
@@ -96,10 +109,14 @@ three_public as (
 
     select
         doc_id,
-        coalesce(max(budget) filter (where cost_item = 'total'),
-                 sum(budget) filter (where cost_item in ({{ three_public_parts }}))) as three_public_budget,
-        coalesce(max(final) filter (where cost_item = 'total'),
-                 sum(final) filter (where cost_item in ({{ three_public_parts }}))) as three_public_final
+        coalesce(
+            max(budget) filter (where cost_item = 'total'),
+            sum(budget) filter (where cost_item in ({{ three_public_parts }}))
+        ) as three_public_budget,
+        coalesce(
+            max(final) filter (where cost_item = 'total'),
+            sum(final) filter (where cost_item in ({{ three_public_parts }}))
+        ) as three_public_final
     from {{ ref('fct_three_public_costs') }}
     group by doc_id
 
@@ -107,7 +124,9 @@ three_public as (
 
 three_public_tables as (
 
-    select doc_id, table_status as three_public_table_status
+    select
+        doc_id,
+        table_status as three_public_table_status
     from {{ ref('stg_document_tables') }}
     where table_code = 'T09'
 

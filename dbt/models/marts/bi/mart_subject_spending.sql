@@ -58,14 +58,17 @@ subject_rows as (
         general_budget.row_id as general_budget_row_id
     from expenditure
     full outer join general_budget
-        on expenditure.doc_id = general_budget.doc_id
-        and expenditure.subject_code = general_budget.subject_code
+        on
+            expenditure.doc_id = general_budget.doc_id
+            and expenditure.subject_code = general_budget.subject_code
 
 ),
 
 agency_totals as (
 
-    select doc_id, max(total) filter (where row_kind = 'total') as agency_total_expenditure
+    select
+        doc_id,
+        max(total) filter (where row_kind = 'total') as agency_total_expenditure
     from {{ ref('fct_expenditure_by_subject') }}
     group by doc_id
 

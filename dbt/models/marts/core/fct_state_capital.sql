@@ -13,8 +13,11 @@ cell_values as (
 
     select
         row_id,
-        case when bool_or(column_key in ('carryover_begin', 'income', 'carryover_end'))
-             then 'income_expenditure' else 'expenditure_only' end as template_variant,
+        case
+            when bool_or(column_key in ('carryover_begin', 'income', 'carryover_end'))
+                then 'income_expenditure'
+            else 'expenditure_only'
+        end as template_variant,
         max(case when column_key in ('total', 'expenditure_total') then value_wan end) as expenditure_total,
         {{ pivot_cells(['carryover_begin', 'income', 'basic', 'project', 'carryover_end']) }}
     from {{ ref('stg_table_cells') }}

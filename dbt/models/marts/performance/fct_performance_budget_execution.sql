@@ -11,7 +11,12 @@ lines as (
 
 evaluations as (
 
-    select evaluation_id, agency_key, fiscal_year, evaluation_scope, project_name
+    select
+        evaluation_id,
+        agency_key,
+        fiscal_year,
+        evaluation_scope,
+        project_name
     from {{ ref('fct_performance_evaluation') }}
 
 ),
@@ -21,8 +26,9 @@ computed as (
     select
         lines.*,
         coalesce(lines.full_year_budget, lines.initial_budget) as rate_base,
-        cast(lines.executed as double) / nullif(cast(coalesce(lines.full_year_budget, lines.initial_budget) as double), 0)
-            * 100 as computed_rate
+        cast(lines.executed as double)
+        / nullif(cast(coalesce(lines.full_year_budget, lines.initial_budget) as double), 0)
+        * 100 as computed_rate
     from lines
 
 ),
@@ -31,12 +37,16 @@ toleranced as (
 
     select
         computed.*,
-        100 * (0.005 / cast(rate_base as double)
-               + cast(executed as double) * 0.005 / pow(cast(rate_base as double), 2))
-            + case when execution_rate_printed = round(execution_rate_printed) then 0.5 else 0.005 end
-            as rate_tolerance
+        100 * (
+            0.005 / cast(computed.rate_base as double)
+            + cast(computed.executed as double) * 0.005 / pow(cast(computed.rate_base as double), 2)
+        )
+        + case
+            when computed.execution_rate_printed = round(computed.execution_rate_printed) then 0.5
+            else 0.005
+        end as rate_tolerance
     from computed
-    where rate_base is not null and rate_base <> 0
+    where computed.rate_base is not null and computed.rate_base <> 0
 
 ),
 
@@ -71,8 +81,9 @@ final as (
         cast(round(toleranced.rate_tolerance, 4) as decimal(12, 4)) as execution_rate_tolerance,
         case
             when computed.execution_rate_printed is null or computed.computed_rate is null then 'not_checkable'
-            when abs(cast(computed.execution_rate_printed as double) - computed.computed_rate)
-                 <= toleranced.rate_tolerance then 'pass'
+            when
+                abs(cast(computed.execution_rate_printed as double) - computed.computed_rate)
+                <= toleranced.rate_tolerance then 'pass'
             else 'violation'
         end as execution_rate_status,
         computed.weight,

@@ -10,7 +10,11 @@ evaluations as (
 
 documents as (
 
-    select doc_id, agency_key, fiscal_year from {{ ref('dim_document') }}
+    select
+        doc_id,
+        agency_key,
+        fiscal_year
+    from {{ ref('dim_document') }}
 
 ),
 
@@ -52,13 +56,17 @@ scored as (
         budget_lines.budget_weight,
         coalesce(evaluations.budget_score, 0) + indicator_sums.indicator_score_sum as computed_total_score,
         budget_lines.budget_weight + indicator_sums.indicator_weight_sum as computed_total_weight,
-        (evaluations.total_score is not null
+        (
+            evaluations.total_score is not null
             and indicator_sums.n_indicator_rows > 0
             and indicator_sums.n_indicator_scores = indicator_sums.n_indicator_rows
-            and (evaluations.n_budget_lines = 0 or evaluations.budget_score is not null)) as total_checkable,
-        (evaluations.total_weight is not null
+            and (evaluations.n_budget_lines = 0 or evaluations.budget_score is not null)
+        ) as total_checkable,
+        (
+            evaluations.total_weight is not null
             and indicator_sums.n_indicator_weights = indicator_sums.n_indicator_rows
-            and budget_lines.budget_weight is not null) as weight_checkable
+            and budget_lines.budget_weight is not null
+        ) as weight_checkable
     from evaluations
     left join documents on evaluations.doc_id = documents.doc_id
     left join indicator_sums on evaluations.evaluation_id = indicator_sums.evaluation_id

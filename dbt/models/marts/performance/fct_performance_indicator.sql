@@ -9,7 +9,12 @@ indicators as (
 
 evaluations as (
 
-    select evaluation_id, agency_key, fiscal_year, evaluation_scope, project_name
+    select
+        evaluation_id,
+        agency_key,
+        fiscal_year,
+        evaluation_scope,
+        project_name
     from {{ ref('fct_performance_evaluation') }}
 
 ),

@@ -8,7 +8,10 @@ source as (
 
 evaluations as (
 
-    select doc_id, evaluation_index, {{ money_unit_of('unit') }} as money_unit
+    select
+        doc_id,
+        evaluation_index,
+        {{ money_unit_of('unit') }} as money_unit
     from {{ source('raw_performance', 'performance_evaluations') }}
 
 ),
@@ -46,8 +49,9 @@ renamed as (
 
     from source
     left join evaluations
-        on source.doc_id = evaluations.doc_id
-        and source.evaluation_index = evaluations.evaluation_index
+        on
+            source.doc_id = evaluations.doc_id
+            and source.evaluation_index = evaluations.evaluation_index
 
 )
 
