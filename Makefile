@@ -38,12 +38,13 @@ test: manifest
 # scratch file beside sqlfluff's own dbt target folder, so no warehouse needs to exist (nor is
 # locked). Every tool runs; the target fails if any of them found something.
 LINT_DB := $(CURDIR)/dbt/target/sqlfluff/lint.duckdb
+# sqlfluff lints the models: its dbt templater skips macros and generic tests.
 lint: setup
 	@mkdir -p $(dir $(LINT_DB))
 	@status=0; \
 	echo "== ruff"; $(BIN)/ruff check . || status=1; \
 	echo "== mypy"; $(BIN)/mypy extract expectations || status=1; \
-	echo "== sqlfluff"; FISCALWH_DB=$(LINT_DB) $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests || status=1; \
+	echo "== sqlfluff"; FISCALWH_DB=$(LINT_DB) $(BIN)/sqlfluff lint dbt/models || status=1; \
 	exit $$status
 
 bench: setup

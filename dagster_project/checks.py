@@ -10,21 +10,15 @@ import dagster as dg
 import duckdb
 
 from expectations.runner import run_checks
+from extract.catalogue import catalogue
 
 from .assets import DUCKDB_POOL
 from .settings import Settings
 
-# Which fact an identity is about, by the table its id starts with ('T03.row.total' -> T03).
+# Which fact an identity is about, by the table its id starts with ('T03.row.total' -> T03):
+# the table catalogue's fact model, plus the row-identity families.
 FACT_OF_TABLE = {
-    "T01": "fct_fiscal_grant_summary",
-    "T02": "fct_revenue_by_subject",
-    "T03": "fct_expenditure_by_subject",
-    "T04": "fct_fiscal_grant_summary",
-    "T05": "fct_general_budget_expenditure",
-    "T06": "fct_basic_expenditure_by_economic_subject",
-    "T07": "fct_government_fund",
-    "T08": "fct_state_capital",
-    "T09": "fct_three_public_costs",
+    **{code: spec["fact_model"] for code, spec in catalogue().tables.items()},
     "PERF": "fct_performance_evaluation",  # 绩效自评表 scores and execution rates
     "NARR": "fct_narrative_figure",  # 情况说明 figures against the tables
 }

@@ -9,6 +9,8 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from extract.writer import CONNECT_CONFIG
+
 from .project import dbt_project
 from .settings import Settings
 
@@ -23,6 +25,6 @@ def dbt_executable() -> str:
 
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
-        "duckdb": DuckDBResource(database=str(settings.db_path)),
+        "duckdb": DuckDBResource(database=str(settings.db_path), connection_config=dict(CONNECT_CONFIG)),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }

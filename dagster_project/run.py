@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from extract.pipeline import discover, known_documents, pending_files
-from extract.writer import ensure_schema
+from extract.pipeline import InputError, extract_document, input_files, known_documents, pending_files
+from extract.writer import connect, ensure_schema, write_document
 
 from .partitions import DOCUMENTS_PARTITIONS
 from .settings import Settings
@@ -23,11 +24,17 @@ class RunOutcome:
 
 
 def new_documents(files: list[Path], db_path: Path) -> tuple[dict[str, Path], int]:
-    """{sha256: path} of the files not yet extracted (by this extractor version), and the rest."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:
+    """{sha256: path} of the files not yet extracted (by this extractor code), and the rest.
+
+    A file that cannot be read (so has no sha256 to be a partition) is recorded as failed here.
+    """
+    with connect(db_path) as con:
         ensure_schema(con)
         pending, unchanged = pending_files(files, known_documents(con))
+        for path, sha in pending:
+            if sha is None:
+                extraction = extract_document(path)
+                write_document(con, extraction.result, extraction.file_path, extraction.n_pages)
     return {sha: path for path, sha in pending if sha is not None}, unchanged
 
 
@@ -38,7 +45,7 @@ def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None)
 
     instance = instance or dg.DagsterInstance.ephemeral()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    new, unchanged = new_documents(discover([settings.corpus_dir]), settings.db_path)
+    new, unchanged = new_documents(input_files([settings.corpus_dir]), settings.db_path)
     resources = build_resources(settings)
     instance.add_dynamic_partitions(DOCUMENTS_PARTITIONS, list(new))
     for sha, path in new.items():
@@ -88,7 +95,11 @@ def summary_lines(db_path: Path) -> list[str]:
 
 def main() -> int:
     settings = Settings.from_env()
-    outcome = run_pipeline(settings)
+    try:
+        outcome = run_pipeline(settings)
+    except InputError as exc:
+        print(f"fiscalwh run: corpus {settings.corpus_dir}: {exc}", file=sys.stderr)
+        return 2
     print(f"extracted {len(outcome.extracted)} new document(s), {outcome.unchanged} unchanged "
           f"(corpus: {settings.corpus_dir})")
     print(f"warehouse: {settings.db_path}")

@@ -32,12 +32,14 @@ class DocumentCells:
     file_name: str
     doc_kind: str
     unit: str | None
-    table_status: dict[str, str] = field(default_factory=dict)  # table_code -> ok | empty | partial
+    table_status: dict[str, str] = field(default_factory=dict)  # table_code -> ok | empty | partial | suspect
     cells: dict[str, list[CellRow]] = field(default_factory=dict)  # table_code -> cells
+    template_variant: str | None = None  # catalogue variant; None = unknown (every table may apply)
+    table_notes: dict[str, str] = field(default_factory=dict)  # table_code -> why it is empty or suspect
 
 
 def list_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None) -> list[tuple]:
-    sql = "SELECT doc_id, file_name, doc_kind, unit FROM raw.documents"
+    sql = "SELECT doc_id, file_name, doc_kind, unit, template_variant FROM raw.documents"
     if doc_ids is not None:
         if not doc_ids:
             return []
@@ -47,12 +49,15 @@ def list_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None) ->
 
 
 def load_document(con: duckdb.DuckDBPyConnection, doc: tuple) -> DocumentCells:
-    doc_id, file_name, doc_kind, unit = doc
-    result = DocumentCells(doc_id=doc_id, file_name=file_name, doc_kind=doc_kind, unit=unit)
-    for code, status in con.execute(
-        "SELECT table_code, status FROM raw.document_tables WHERE doc_id = ?", [doc_id]
+    doc_id, file_name, doc_kind, unit, variant = doc
+    result = DocumentCells(doc_id=doc_id, file_name=file_name, doc_kind=doc_kind, unit=unit,
+                           template_variant=variant)
+    for code, status, note in con.execute(
+        "SELECT table_code, status, note FROM raw.document_tables WHERE doc_id = ?", [doc_id]
     ).fetchall():
         result.table_status[code] = status
+        if note:
+            result.table_notes[code] = note
     rows = con.execute(
         """SELECT table_code, row_index, row_label, row_key, subject_code, line_no, column_key,
                   value, source_line, page

@@ -16,7 +16,7 @@ from typing import Any
 
 from expectations.cells import CellRow, DocumentCells
 from expectations.declarations import LEVELS, Identity, Selector
-from extract.templates import BY_CODE
+from extract.catalogue import catalogue, table_name
 
 PENDING = ""  # status of a checkable instance until the GX suite has judged it
 
@@ -122,6 +122,8 @@ def _describe(sel: Selector, env: dict[str, str]) -> str:
 def _terms(sel: Selector, role: str, doc: DocumentCells, env: dict[str, str]) -> list[TermCell]:
     found = select(sel, doc, env)
     column = _fmt(sel.column, env) or ""
+    if sel.single and len(found) > 1 and len({c.value for c in found}) == 1:
+        found = found[:1]  # one row printed twice with the same values (合计 at top and bottom)
     if sel.single and len(found) > 1:
         rows = ", ".join(f"line {c.source_line or '?'} page {c.page or '?'}" for c in found)
         raise Unresolvable(f"ambiguous: {len(found)} cells match {_describe(sel, env)} ({rows})")
@@ -161,9 +163,9 @@ def _loop_values(spec: Any, doc: DocumentCells) -> list[tuple[str, str]]:
     if "subjects_of" in spec:
         tables = spec["subjects_of"] if isinstance(spec["subjects_of"], list) else [spec["subjects_of"]]
         length = LEVELS[spec.get("level", "class")]
-        codes = sorted({c.subject_code for t in tables for c in doc.cells.get(t, [])
-                        if c.subject_code and len(c.subject_code) == length})
-        return [(c, c) for c in codes]
+        classes = sorted({c.subject_code for t in tables for c in doc.cells.get(t, [])
+                          if c.subject_code and len(c.subject_code) == length})
+        return [(c, c) for c in classes]
     if "parents_of" in spec:
         cells = doc.cells.get(spec["parents_of"], [])
         codes = {c.subject_code for c in cells if c.subject_code}
@@ -181,14 +183,14 @@ def bindings(ident: Identity, doc: DocumentCells) -> list[tuple[dict[str, str], 
     values = [_loop_values(ident.for_each[n], doc) for n in names]
     out = []
     for combo in itertools.product(*values):
-        env = {n: v for n, (v, _) in zip(names, combo)}
-        label = ", ".join(f"{n}={d}" for n, (_, d) in zip(names, combo))
+        env = {n: v for n, (v, _) in zip(names, combo, strict=False)}
+        label = ", ".join(f"{n}={d}" for n, (_, d) in zip(names, combo, strict=False))
         out.append((env, label))
     return out
 
 
 def _table_names(codes: list[str]) -> str:
-    return ", ".join(f"{c} {BY_CODE[c].name}" if c in BY_CODE else c for c in codes)
+    return ", ".join(map(table_name, codes))
 
 
 def evaluate_instance(ident: Identity, doc: DocumentCells, env: dict[str, str], label: str,
@@ -235,12 +237,31 @@ def evaluate_instance(ident: Identity, doc: DocumentCells, env: dict[str, str], 
     return inst
 
 
-def evaluate_identity(ident: Identity, doc: DocumentCells, per_term: Decimal) -> list[Instance]:
+def _not_evaluable(ident: Identity, doc: DocumentCells) -> tuple[str, str] | None:
+    """(status, reason) when the identity cannot be evaluated on this document at all: a table
+    outside its template variant (not applicable), a table not found, or a table whose parse is
+    suspect (not checkable: an extraction finding, never a violation of the document)."""
     missing = [t for t in ident.tables if t not in doc.table_status]
+    variant = catalogue().variants.get(doc.template_variant or "")
+    outside = [t for t in missing if variant is not None
+               and (t not in variant.tables or not variant.tables[t].required)]
+    if outside and variant is not None:
+        return "not_applicable", (f"not printed, and not required by the {variant.name} template: "
+                                  f"{_table_names(outside)}")
     if missing:
+        return "not_checkable", f"table not found in the document: {_table_names(missing)}"
+    suspect = [t for t in ident.tables if doc.table_status.get(t) == "suspect"]
+    if suspect:
+        notes = "; ".join(f"{table_name(t)}: {doc.table_notes.get(t, 'suspect')}" for t in suspect)
+        return "not_checkable", f"extraction: {notes}"
+    return None
+
+
+def evaluate_identity(ident: Identity, doc: DocumentCells, per_term: Decimal) -> list[Instance]:
+    why = _not_evaluable(ident, doc)
+    if why is not None:
         return [Instance(doc.doc_id, ident.family, ident.id, "-", ident.description,
-                         status="not_checkable",
-                         reason=f"table not found in the document: {_table_names(missing)}")]
+                         status=why[0], reason=why[1])]
     out = [i for env, label in bindings(ident, doc)
            if (i := evaluate_instance(ident, doc, env, label, per_term)) is not None]
     if not out:

@@ -55,9 +55,10 @@ def load_row_identities(folder: Path = DEFAULT_DIR) -> list[RowIdentity]:
 
 def _relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
     schema, _, name = relation.rpartition(".")
-    return bool(con.execute(
+    found = con.execute(
         "select count(*) from information_schema.tables where table_name = ? and table_schema = ?",
-        [name, schema or "main"]).fetchone()[0])
+        [name, schema or "main"]).fetchone()
+    return bool(found and found[0])
 
 
 def _decimal(v) -> Decimal | None:
@@ -81,7 +82,7 @@ def evaluate_row_identities(con: duckdb.DuckDBPyConnection, identities: list[Row
                              [doc_ids] if doc_ids is not None else [])
         names = [d[0] for d in cursor.description]
         for row in cursor.fetchall():
-            r = dict(zip(names, row))
+            r = dict(zip(names, row, strict=False))
             lhs, rhs, tol = _decimal(r["lhs"]), _decimal(r["rhs"]), _decimal(r["tolerance"]) or Decimal(0)
             inst = Instance(r["doc_id"], ident.family, ident.id,
                             ", ".join(f"{k}={r[k]}" for k in keys) or "-", ident.description)

@@ -16,14 +16,13 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from expectations.cells import DocumentCells, list_documents, load_document
 from expectations.declarations import load_identities
 from expectations.evaluate import Instance, evaluate_document
 from expectations.row_identities import evaluate_row_identities, load_row_identities
 from expectations.store import DocumentSummary, ensure_schema, summarise, write_document
 from expectations.suites import SuiteOutcome, judge
+from extract.writer import connect
 
 DEFAULT_DOCS_DIR = Path("data/gx_docs")
 DEFAULT_TOLERANCE = Decimal("0.01")  # 万元 per summed term (尾数误差)
@@ -65,7 +64,7 @@ def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: P
     identities = load_identities(identity_paths)
     sources = {i.id: i.source for i in identities}
     checked_at = datetime.now()
-    con = duckdb.connect(str(db_path))
+    con = connect(db_path)
     try:
         ensure_schema(con)
         docs = [load_document(con, d) for d in list_documents(con, doc_ids)]

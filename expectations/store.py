@@ -84,11 +84,11 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: DocumentCells, instances
             con.execute(f"DELETE FROM audit.{table} WHERE doc_id = ?", [doc.doc_id])
         _insert(con, "identity_results", results)
         _insert(con, "identity_cells", cells)
-        c = summary.counts
+        n = summary.counts
         con.execute(
             "INSERT INTO audit.document_check_summary VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [doc.doc_id, doc.file_name, doc.doc_kind, doc.unit, c["pass"], c["rounding"],
-             c["violation"], c["not_checkable"], c["not_applicable"], summary.outcome,
+            [doc.doc_id, doc.file_name, doc.doc_kind, doc.unit, n["pass"], n["rounding"],
+             n["violation"], n["not_checkable"], n["not_applicable"], summary.outcome,
              summary.note, checked_at])
         con.execute("COMMIT")
     except Exception:

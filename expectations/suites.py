@@ -1,7 +1,8 @@
 """Judge identity instances with Great Expectations: one suite per identity family.
 
 Each family's checkable instances become one pandas DataFrame (one row per instance, money in
-integer hundredths of the document unit so comparisons are exact). Two expectations per suite:
+integer hundredths of the document unit, computed from exact Decimals and rounded away from
+acceptance, so verdicts are exact). Two expectations per suite:
 
 * ``excess_cents`` <= 0 (|difference| − tolerance): an unexpected row is a *violation*;
 * ``abs_diff_cents`` <= 0: an unexpected row that is not a violation is a *rounding* finding.
@@ -13,11 +14,13 @@ Data Docs site is written there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_UP, Decimal
 from pathlib import Path
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
+from great_expectations.checkpoint.actions import ValidationAction
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
@@ -56,19 +59,27 @@ def _context(data_docs_dir: Path | None) -> gx.data_context.AbstractDataContext:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _cents(value) -> int:
-    return int(value * 100)
+def _cents(value: Decimal, rounding: str) -> int:
+    """Hundredths of the document unit, rounded as told (exact: Decimal arithmetic only)."""
+    return int((Decimal(value) * 100).to_integral_value(rounding=rounding))
 
 
 def family_frame(instances: list[tuple[int, Instance]]) -> pd.DataFrame:
-    """One row per checkable instance; integer hundredths of the document unit."""
+    """One row per checkable instance; integer hundredths of the document unit.
+
+    The judged columns are computed exactly, then rounded away from acceptance (up): any excess
+    over the tolerance, however small, counts as a cent, so ``excess_cents`` <= 0 holds exactly when
+    |difference| <= tolerance, and ``abs_diff_cents`` <= 0 exactly when the difference is zero.
+    """
     rows = []
     for rid, i in instances:
-        diff, tol = _cents(i.difference), _cents(i.tolerance)
+        assert i.difference is not None and i.tolerance is not None, "a checkable instance has both"
+        diff, tol = Decimal(i.difference), Decimal(i.tolerance)
         rows.append({
             "rid": rid, "doc_id": i.doc_id, "identity_id": i.identity_id, "instance": i.instance,
-            "lhs": str(i.lhs), "rhs": str(i.rhs), "diff_cents": diff, "tolerance_cents": tol,
-            "abs_diff_cents": abs(diff), "excess_cents": abs(diff) - tol, "n_terms": i.n_terms,
+            "lhs": str(i.lhs), "rhs": str(i.rhs), "diff_cents": _cents(diff, ROUND_UP),
+            "tolerance_cents": _cents(tol, ROUND_FLOOR), "abs_diff_cents": _cents(abs(diff), ROUND_CEILING),
+            "excess_cents": _cents(abs(diff) - tol, ROUND_CEILING), "n_terms": i.n_terms,
         })
     return pd.DataFrame(rows)
 
@@ -102,8 +113,8 @@ def judge(instances: list[Instance], data_docs_dir: Path | None = None) -> list[
         vd = ctx.validation_definitions.add(
             gx.ValidationDefinition(name=f"identities.{family}", data=batch, suite=suite))
         checks.append((family, vd))
-    actions = ([gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE])]
-               if data_docs_dir is not None else [])
+    actions: list[ValidationAction] = (
+        [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE])] if data_docs_dir is not None else [])
     outcomes = []
     for family, vd in checks:
         rows = [(rid, i) for rid, i in pending if i.family == family]
@@ -115,12 +126,13 @@ def judge(instances: list[Instance], data_docs_dir: Path | None = None) -> list[
         for run in result.run_results.values():
             for r in run.results:
                 ids = {int(u["rid"]) for u in r.result.get("unexpected_index_list") or []}
-                unexpected[r.expectation_config.kwargs["column"]] = ids
+                if r.expectation_config is not None:
+                    unexpected[r.expectation_config.kwargs["column"]] = ids
         violations, inexact = unexpected["excess_cents"], unexpected["abs_diff_cents"]
         for rid, inst in rows:
             inst.status = ("violation" if rid in violations
                            else "rounding" if rid in inexact else "pass")
-        outcomes.append(SuiteOutcome(family, len(rows), result.success, violations, inexact))
+        outcomes.append(SuiteOutcome(family, len(rows), bool(result.success), violations, inexact))
     if data_docs_dir is not None:
         ctx.build_data_docs(site_names=[SITE])
     return outcomes

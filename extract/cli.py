@@ -12,9 +12,13 @@ DEFAULT_DB = Path(os.environ.get("FISCALWH_DB", "data/warehouse.duckdb"))
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .pipeline import extract_paths
+    from .pipeline import InputError, extract_paths
 
-    summary = extract_paths(args.paths, args.db, workers=args.workers, force=args.force)
+    try:
+        summary = extract_paths(args.paths, args.db, workers=args.workers, force=args.force)
+    except InputError as exc:
+        print(f"fiscalwh extract: {exc}", file=sys.stderr)
+        return 2
     print(summary)
     return 0
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import re
-from html.parser import HTMLParser
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -20,7 +21,15 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 
 
 class LoadError(Exception):
-    """The file cannot be read at all (the document is recorded as failed)."""
+    """The file cannot be read at all (the document is recorded with this status and the message)."""
+
+    status = "failed"
+
+
+class UnsupportedFile(LoadError):
+    """A file type the extractor does not read (.docx, .xlsx, images, ...)."""
+
+    status = "unsupported"
 
 
 @dataclass
@@ -39,22 +48,82 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def decode_text(data: bytes) -> str:
-    """Decode bytes of unknown encoding (UTF-8 with or without BOM, GB18030, UTF-16, ...)."""
+MAX_TEXT_BYTES = 50 * 2**20  # text/HTML files above this fail alone instead of filling memory
+MAX_BAD_SHARE = 0.01  # undecodable bytes tolerated (replaced and reported) in a text file
+MAX_CONTROL_SHARE = 0.01  # NUL and other control characters above this: a binary file
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    bad_offsets: list[int]  # byte offsets of the first undecodable bytes (replaced by U+FFFD)
+    n_bad: int = 0  # how many bytes were undecodable
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")  # undecodable bytes under errors="surrogateescape"
+
+
+def _decode_lenient(data: bytes, encoding: str, max_bad: int, start: int = 0) -> Decoded | None:
+    """Decode data[start:], replacing undecodable bytes by U+FFFD; None when more than max_bad.
+    Offsets are kept for the first 20 undecodable bytes only (the count is exact)."""
+    text = data[start:].decode(encoding, errors="surrogateescape")
+    bad = [m.start() for m in _ESCAPED.finditer(text)]
+    if len(bad) > max_bad:
+        return None
+    offsets, pos, done = [], start, 0
+    for index in bad[:20]:
+        pos += len(text[done:index].encode(encoding, errors="surrogateescape"))
+        offsets.append(pos)
+        done = index
+    return Decoded(_ESCAPED.sub("\ufffd", text), encoding, offsets, len(bad))
+
+
+def _is_binary(text: str) -> bool:
+    sample = text[:100_000]
+    control = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    return control > MAX_CONTROL_SHARE * len(sample)
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode bytes of unknown encoding (UTF-8 with or without BOM, GB18030, UTF-16, ...).
+
+    A few undecodable bytes in a file that is otherwise UTF-8 or GB18030 are replaced (their
+    offsets are kept); a file that is mostly undecodable or full of control bytes is refused.
+    """
     if not data.strip():
         raise LoadError("file is empty")
-    for encoding in ("utf-8-sig", "gb18030"):
-        # GB18030 decodes almost any byte string, so only accept it when it yields mostly CJK/ASCII.
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-8-sig" or _looks_chinese(text):
-            return text
+    max_bad = max(1, int(MAX_BAD_SHARE * len(data)))
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    candidates = [_decode_lenient(data, "utf-8", max_bad, bom)]
+    if candidates[0] is None or candidates[0].n_bad:
+        # Either encoding read as the other gives far more than MAX_BAD_SHARE bad bytes; GB18030
+        # decodes much binary too, so it must also yield mostly CJK/ASCII.
+        gb = _decode_lenient(data, "gb18030", max_bad)
+        candidates.append(gb if gb is not None and _looks_chinese(gb.text) else None)
+    for decoded in sorted((d for d in candidates if d is not None), key=lambda d: d.n_bad):
+        if not _is_binary(decoded.text):
+            return decoded
     best = from_bytes(data).best()
-    if best is None:
-        raise LoadError("cannot detect the text encoding (binary file?)")
-    return str(best)
+    if best is not None and not _is_binary(str(best)):
+        return Decoded(str(best), best.encoding, [])
+    raise LoadError("not a text file: binary content or no text encoding fits "
+                    f"(more than {MAX_BAD_SHARE:.0%} undecodable bytes or control characters)")
+
+
+def decode_text(data: bytes) -> str:
+    return decode_bytes(data).text
+
+
+def _decoding_issues(decoded: Decoded, data: bytes) -> list[ExtractionIssue]:
+    if not decoded.n_bad:
+        return []
+    shown = ", ".join(map(str, decoded.bad_offsets)) + (" ..." if decoded.n_bad > len(decoded.bad_offsets) else "")
+    first = decoded.bad_offsets[0]
+    return [ExtractionIssue(
+        "warning", f"{decoded.n_bad} undecodable byte(s) in {decoded.encoding} text replaced "
+                   f"by U+FFFD at byte offset(s) {shown}",
+        source_line=data.count(b"\n", 0, first) + 1, raw_text=data[first:first + 8].hex(" "))]
 
 
 def _looks_chinese(text: str) -> bool:
@@ -146,14 +215,25 @@ def html_rows(text: str) -> list[Row]:
     return parser.rows
 
 
-def load_document(path: Path) -> LoadedDocument:
+def load_document(path: Path, *, max_bytes: int | None = None) -> LoadedDocument:
+    """Rows of a PDF, HTML or text file. Text and HTML above max_bytes (default MAX_TEXT_BYTES)
+    are refused before they are read."""
     suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedFile(f"unsupported file type {suffix or '(no suffix)'}: "
+                              f"only {', '.join(sorted(SUPPORTED_SUFFIXES))} are extracted")
     if suffix in PDF_SUFFIXES:
         from .pdf_loader import load_pdf  # pdf dependencies only when a PDF is read
 
         return load_pdf(path)
+    cap = MAX_TEXT_BYTES if max_bytes is None else max_bytes
+    size = path.stat().st_size
+    if size > cap:
+        raise LoadError(f"file too large: {size} bytes, above the cap of {cap} bytes for text/HTML files")
     data = path.read_bytes()
-    text = decode_text(data)
+    decoded = decode_bytes(data)
+    issues = _decoding_issues(decoded, data)
+    text = decoded.text
     if suffix in HTML_SUFFIXES or re.search(r"(?i)<(html|table)\b", text[:2000]):
-        return LoadedDocument("html", html_rows(text))
-    return LoadedDocument("text", text_rows(text))
+        return LoadedDocument("html", html_rows(text), issues=issues)
+    return LoadedDocument("text", text_rows(text), issues=issues)

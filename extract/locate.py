@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .catalogue import TableTemplate, match_title
 from .records import Row
-from .templates import TableTemplate, match_title
 
 _STOP = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、.*情况说明$|附件\s*\d*$)")
 _NO_DATA = re.compile(r"本表无数据|无.{0,30}(收入|支出|数据)|未发生|不涉及|为空表")
@@ -43,7 +43,7 @@ def locate_tables(rows: list[Row]) -> list[TableRegion]:
     for row in rows:
         title = _title_of(row)
         template = match_title(title) if title else None
-        if template is not None:
+        if template is not None and title is not None:
             if current is not None and current.template is template:
                 # the same title again: a heading just before the title, or a continued table (续表)
                 if not any(r.nonempty for r in current.rows):

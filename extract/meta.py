@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from .records import Row
 
-_AGENCY_FIELD = re.compile(r"^(?:部门|部门名称|单位名称|单位|填报单位|预算部门名称|预算单位)\s*[：:]\s*(.*)$")
-_AGENCY_SUFFIX = r"(?:局|委员会|委|办公室|办|厅|院|中心|部|会|所|站|队|馆|处|社|校|医院|人民政府|街道办事处|政府|街道|镇|乡)"
+_AGENCY_FIELD = re.compile(
+    r"^(?:部门|部门名称|单位名称|单位|填报单位|编制部门|编制单位|预算部门名称|预算单位)\s*[：:]\s*(.*)$")
+_AGENCY_SUFFIX = (r"(?:局|委员会|委|办公室|办|厅|院|中心|部|会|所|站|队|馆|处|社|大学|学院|学校|校|医院"
+                  r"|人民政府|街道办事处|政府|街道|镇|乡)")
 _AGENCY_IN_TITLE = re.compile(
     r"(?:\d{4}\s*年度?)?\s*([^\s\d，。：:（）()]{2,}?(?:[（(][^）)]{1,12}[）)][^\s\d，。：:]*?)?"
     + _AGENCY_SUFFIX + r")\s*(?:\d{4}\s*年度?)?\s*(?:部门|单位)?(?:整体支出)?(?:决算|绩效|预算)"
@@ -25,8 +28,51 @@ def _clean_agency(value: str) -> str | None:
     return value if len(value) >= 2 and not _NOT_AGENCY.search(value) else None
 
 
+_CONSOLIDATED = re.compile(r"[（(]\s*汇总\s*[）)]|汇总$")
+
+
+@dataclass
+class Agency:
+    name: str | None
+    consolidated: bool = False  # a 汇总 document: the agency with its subordinate units
+    notes: list[str] = field(default_factory=list)  # disagreements between the places that name it
+
+
+def _split_consolidated(name: str | None) -> tuple[str | None, bool]:
+    if name is None:
+        return None, False
+    bare = _CONSOLIDATED.sub("", name).strip()
+    return (bare or None), bare != name
+
+
+def agency(rows: list[Row], file_stem: str = "") -> Agency:
+    """The agency from the whole document: the tables' 单位名称/编制部门 field, else the cover and
+    title lines, else the file name. 汇总 is kept as an attribute, not as part of the name; a
+    cover naming another agency than the tables is kept as a note, never silently replaced."""
+    field_name = agency_name_field(rows)
+    title_name = agency_in_title("".join("".join(r.nonempty) for r in rows[:40] if r.nonempty))
+    file_name = agency_in_title(file_stem)
+    name = field_name or title_name or file_name
+    bare, consolidated = _split_consolidated(name)
+    result = Agency(bare, consolidated or any(_CONSOLIDATED.search(n or "") for n in (title_name, file_name)))
+    cover, _ = _split_consolidated(title_name)
+    if field_name and cover and bare and cover != bare and cover not in bare and bare not in cover:
+        result.notes.append(f"agency named on the cover/title ({cover}) differs from the tables' ({bare})")
+    return result
+
+
+def agency_in_title(text: str) -> str | None:
+    m = _AGENCY_IN_TITLE.search(re.sub(r"\s+", "", text))
+    return _clean_agency(m.group(1)) if m else None
+
+
 def agency_name(rows: list[Row]) -> str | None:
-    """The most frequent 部门：/单位名称： value; else the agency named in the title lines."""
+    """The agency's name, without 汇总 (see `agency`)."""
+    return agency(rows).name
+
+
+def agency_name_field(rows: list[Row]) -> str | None:
+    """The most frequent 部门：/单位名称：/编制部门： value printed over the tables."""
     found: Counter[str] = Counter()
     for row in rows:
         cells = row.nonempty
@@ -38,11 +84,7 @@ def agency_name(rows: list[Row]) -> str | None:
             name = _clean_agency(value)
             if name:
                 found[name] += 1
-    if found:
-        return found.most_common(1)[0][0]
-    head = "".join("".join(r.nonempty) for r in rows[:40] if r.nonempty)
-    m = _AGENCY_IN_TITLE.search(re.sub(r"\s+", "", head))
-    return _clean_agency(m.group(1)) if m else None
+    return found.most_common(1)[0][0] if found else None
 
 
 def fiscal_year(rows: list[Row]) -> int | None:
@@ -68,4 +110,6 @@ def doc_kind(rows: list[Row], n_tables_with_data: int) -> str:
         return "performance_self_eval"
     if "决算" in head and n_tables_with_data:
         return "final_accounts"
+    if "预算" in head and "决算" not in head:
+        return "budget"
     return "unknown"

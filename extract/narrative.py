@@ -30,7 +30,9 @@ _NEGATIVE = re.compile(r"(减少|下降|降低|减)")
 _PRIOR = re.compile(r"(去年|上年|上一年|同期|(比|较|与)20\d\d年)")
 _SHARE = re.compile(r"占")
 _COMPLETION = re.compile(r"完成.{0,6}预算|完成率|执行率")
-_PATH = re.compile(r"(?P<cls>[^，。；：、]+?)[（(]类[)）](?P<sec>[^，。；：]+?)[（(]款[)）](?P<item>[^，。；：]+?)[（(]项[)）]")
+_OWN_EXECUTION = re.compile(r"执行数\s*[\d,.]+\s*万?元")  # the sentence states its own 执行数
+_PATH = re.compile(
+    r"(?P<cls>[^，。；：、]+?)[（(]类[)）](?P<sec>[^，。；：]+?)[（(]款[)）](?P<item>[^，。；：]+?)[（(]项[)）]")
 _TOTAL_SUBJECT = re.compile(
     r"^(本部门|我部门|本单位|我单位|我局|本局)?(一般公共预算)?(财政拨款)?(决算)?(支出|收入、?支出)?$"
 )
@@ -225,6 +227,8 @@ def _classify(label: str, before: str, unit: str, sentence: Sentence, ctx: _Cont
         if item or (ctx.base and ctx.base.metric.startswith("three_public")):
             subj = item or (ctx.base.subject if ctx.base else None)
             return _Base("three_public_completion_rate", subject=subj)
+        if _OWN_EXECUTION.search(sentence.text):  # '预算数 X, 执行数 Y, 完成预算的 Z%': a project's own
+            return _Base("project_completion_rate")
         prefix = _strip_lead(re.split(r"完成|预算完成率|执行率", label)[0])
         subject = ctx.subject if ctx.subject is not None else (prefix or None)
         return _Base("completion_rate", _scope(label, before, sentence.section), subject)
@@ -292,7 +296,8 @@ def _family(label: str, before: str, sentence: Sentence, ctx: _Context) -> _Base
         else:
             ctx.subject = prefix
         return _Base(kind, _scope(label, before, section), ctx.subject)
-    if re.fullmatch(r"(支出)?(决算|执行)(数)?(为|是)?|支出", label) and ctx.base and ctx.base.metric.startswith("subject_"):
+    if (re.fullmatch(r"(支出)?(决算|执行)(数)?(为|是)?|支出", label)
+            and ctx.base and ctx.base.metric.startswith("subject_")):
         return _Base("subject_final", ctx.base.scope, ctx.subject)
     for pattern, key in FAMILIES:
         if pattern.search(label):

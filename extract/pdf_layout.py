@@ -113,7 +113,7 @@ def _split_line(line: list[Char]) -> list[list[Char]]:
     """A line outside ruled tables, split into cells where the gap is wider than two characters."""
     size = median(c.bottom - c.top for c in line)
     parts = [[line[0]]]
-    for prev, c in zip(line, line[1:]):
+    for prev, c in zip(line, line[1:], strict=False):
         if c.x0 - prev.x1 > 2 * size:
             parts.append([c])
         else:
@@ -145,7 +145,8 @@ def _table_rows(table, chars: list[Char]) -> list[PrintedRow]:
 def page_rows(chars: list[Char], edges: list[dict], width: float, height: float) -> list[PrintedRow]:
     """The printed rows of one page in reading order (top to bottom, then left to right)."""
     chars = [c for c in chars if c.text.strip()]
-    finder = TableFinder(_EdgePage((0.0, 0.0, width, height), edges))
+    page = _EdgePage((0.0, 0.0, width, height), edges)  # duck-types the pdfplumber Page it reads
+    finder = TableFinder(page)  # type: ignore[arg-type]
     rows: list[PrintedRow] = []
     free = chars
     for table in finder.tables:

@@ -17,14 +17,15 @@ import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from .catalogue import match_title
 from .load import LoadedDocument, LoadError
 from .pdf_layout import Char, edge, page_rows
 from .records import ExtractionIssue, Row
-from .templates import match_title
 
 ENGINES = ("pdfium", "pdfplumber")
 
@@ -235,7 +236,7 @@ class _LayoutReader:
 
     def __init__(self, path: Path, pdf: pdfium.PdfDocument, engine: str, stack: ExitStack):
         self.path, self.pdf, self.engine, self.stack = path, pdf, engine, stack
-        self._plumber = None
+        self._plumber: Any = None  # a pdfplumber.PDF once opened
 
     def __call__(self, i: int) -> list:
         if self.engine == "pdfium":

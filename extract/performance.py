@@ -133,7 +133,7 @@ def _scope(title: str) -> str:
 
 def _budget_header(row: LogicalRow) -> _BudgetHeader | None:
     labels = [norm(c) for c in row.cells]
-    if not (any("执行数" in l or "执行率" in l for l in labels) and any("预算" in l for l in labels)):
+    if not (any("执行数" in lb or "执行率" in lb for lb in labels) and any("预算" in lb for lb in labels)):
         return None
     fields = _fields(labels)
     weight = None
@@ -179,7 +179,7 @@ def _finalise_fields(fields: list[str]) -> list[str]:
 
 def _indicator_header(row: LogicalRow) -> _IndicatorHeader | None:
     labels = [norm(c) for c in row.cells]
-    levels = [i for i, l in enumerate(labels) if re.search(r"[一二三]级指标", l)]
+    levels = [i for i, lb in enumerate(labels) if re.search(r"[一二三]级指标", lb)]
     if len(levels) < 2:
         return None
     values = []
@@ -190,8 +190,8 @@ def _indicator_header(row: LogicalRow) -> _IndicatorHeader | None:
                 break
     return _IndicatorHeader(
         value_columns=values,
-        has_weight=any(re.search(r"分值|权重", l) for l in labels),
-        has_score=any("得分" in l for l in labels),
+        has_weight=any(re.search(r"分值|权重", lb) for lb in labels),
+        has_score=any("得分" in lb for lb in labels),
     )
 
 
@@ -223,7 +223,7 @@ def _parse_budget_line(header: _BudgetHeader, row: LogicalRow) -> dict | None:
     out: dict = {f: None for f in ("initial_declared", "initial_budget", "full_year_budget",
                                    "executed", "balance", "execution_rate", "weight", "score")}
     fields = _finalise_fields(list(header.fields))
-    for name, (_, value) in zip(fields, numbers):
+    for name, (_, value) in zip(fields, numbers, strict=False):
         if out.get(name) is None:
             out[name] = value
     if out["weight"] is None and header.weight is not None:
@@ -255,7 +255,7 @@ def _parse_indicator(header: _IndicatorHeader, row: LogicalRow, carry: dict) -> 
     n_values = len(header.value_columns)
     first_value = max(0, k - n_values)
     values = dict.fromkeys(("target_value", "adjusted_target_value", "actual_value"))
-    for name, cell in zip(header.value_columns, cells[first_value:k]):
+    for name, cell in zip(header.value_columns, cells[first_value:k], strict=False):
         values[name] = cell or None
     labels = [c for c in cells[:first_value] if c]
     level1, level2, level3 = carry.get("level1"), carry.get("level2"), None
@@ -326,8 +326,9 @@ def _parse_tables(rows: list[LogicalRow]) -> list[_Table]:
             continue
         text = row.text
         table.folded = table.folded or row.folded
-        if table.fiscal_year is None and pos and _YEAR.search(text) and len(text) < 40:
-            table.fiscal_year = int(_YEAR.search(text).group(1))
+        year = _YEAR.search(text) if table.fiscal_year is None and pos and len(text) < 40 else None
+        if year:
+            table.fiscal_year = int(year.group(1))
         if _is_total(row):
             _read_total(table, row)
             tables.append(table)

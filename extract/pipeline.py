@@ -8,24 +8,24 @@ import os
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from . import meta
-from .load import SUPPORTED_SUFFIXES, LoadedDocument, LoadError, load_document, sha256_file
+from . import extractor_version, meta
+from .catalogue import catalogue, detect_variant
+from .load import LoadedDocument, LoadError, load_document, sha256_file
 from .locate import TableRegion, locate_tables
-from .parsers import TableParse, parse_region
 from .narrative import extract_narrative
+from .parsers import TableParse, parse_region
 from .performance import extract_performance
+from .quality import table_quality
 from .records import DocumentResult, ExtractionIssue, Row, TableRecord
-from .templates import STANDARD_CODES
-from .writer import ensure_schema, write_document
+from .writer import connect, ensure_schema, write_document
 
 log = logging.getLogger(__name__)
-
-REQUIRED_CODES = tuple(c for c in STANDARD_CODES if c != "T10")  # T10 is optional in the template
 
 # Extractors of further raw tables: rows -> {raw table name: [row dicts]}.
 ExtraExtractor = Callable[[list[Row]], dict[str, list[dict]]]
@@ -56,28 +56,42 @@ def _best_parse(regions: list[TableRegion]) -> tuple[TableRegion, TableParse] | 
     return max(parses, key=lambda rp: (sum(c.value is not None for c in rp[1].cells), len(rp[1].cells)))
 
 
-def _table_record(region: TableRegion, parsed: TableParse) -> TableRecord:
+def _table_record(region: TableRegion, parsed: TableParse, variant: str, unit: str | None) -> TableRecord:
+    quality = table_quality(parsed.code, parsed.cells, unit)
     has_values = any(c.value is not None for c in parsed.cells)
-    if has_values:
+    if quality.suspect_reason:
+        status, note = "suspect", f"parse not trustworthy: {quality.suspect_reason}"
+    elif has_values:
         status, note = ("partial" if parsed.issues else "ok"), None
     elif region.states_no_data():
         status, note = "empty", "the document states the table has no data"
     else:
         status, note = "empty", "no values printed"
     return TableRecord(parsed.code, region.title, status, len(parsed.cells),
-                       region.title_row.source_line, region.title_row.page, note)
+                       region.title_row.source_line, region.title_row.page, note, variant,
+                       quality.n_rows, quality.n_columns, quality.n_unreadable,
+                       quality.n_self_checks, quality.n_self_checks_held)
 
 
 def extract_tables(loaded: LoadedDocument, result: DocumentResult) -> None:
+    """Locate, parse and quality-check the standard tables; set the document's template variant."""
+    regions = locate_tables(loaded.rows)
+    result.template_variant = detect_variant({r.template.variant for r in regions}, result.fiscal_year)
+    own = catalogue().variants[result.template_variant].tables
     by_code: dict[str, list[TableRegion]] = {}
-    for region in locate_tables(loaded.rows):
+    for region in regions:
         by_code.setdefault(region.template.code, []).append(region)
     for code in sorted(by_code):
         best = _best_parse(by_code[code])
         if best is None:
             continue
         region, parsed = best
-        result.tables.append(_table_record(region, parsed))
+        variant = result.template_variant if code in own else region.template.variant
+        record = _table_record(region, parsed, variant, result.unit)
+        if record.status == "suspect":
+            result.issues.append(ExtractionIssue("warning", f"{code} is suspect: {record.note}", code,
+                                                 region.title_row.source_line, region.title_row.page))
+        result.tables.append(record)
         result.cells.extend(parsed.cells)
         result.issues.extend(parsed.issues)
 
@@ -87,31 +101,33 @@ def extract_document(path: Path, sha256: str | None = None) -> Extraction:
     document with status failed and its error."""
     path = Path(path)
     result = DocumentResult(doc_id="", file_name=path.name, file_type=path.suffix.lower().lstrip(".") or "unknown")
-    extraction = Extraction(result, str(path.resolve()))
+    extraction = Extraction(result, _resolved(path))
     try:
         result.doc_id = sha256 or sha256_file(path)
         loaded = load_document(path)
         result.file_type = loaded.file_type
         extraction.n_pages = loaded.n_pages
         result.issues.extend(loaded.issues)
-        extract_tables(loaded, result)
         rows = loaded.rows
-        result.agency_name = meta.agency_name(rows)
         result.fiscal_year = meta.fiscal_year(rows)
         result.unit = meta.unit(rows)
+        extract_tables(loaded, result)
+        agency = meta.agency(rows, path.stem)
+        result.agency_name, result.is_consolidated = agency.name, agency.consolidated
+        result.issues.extend(ExtractionIssue("warning", note) for note in agency.notes)
         with_data = sum(t.status != "empty" for t in result.tables)
         result.doc_kind = meta.doc_kind(rows, with_data)
         for extractor in extra_extractors():
             _run_extra(extractor, rows, result)
         _set_status(result)
     except LoadError as exc:
-        _fail(result, str(exc))
+        _fail(result, str(exc), exc.status)
     except Exception as exc:  # a parser bug must not stop the batch; keep the trace as evidence
         log.exception("extraction of %s failed", path)
         _fail(result, f"{type(exc).__name__}: {exc}")
         result.issues.append(ExtractionIssue("error", traceback.format_exc(limit=5)))
     if not result.doc_id:  # unreadable file: key it by its path so it is still recorded
-        result.doc_id = "unreadable:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()
+        result.doc_id = "unreadable:" + hashlib.sha256(extraction.file_path.encode()).hexdigest()
     return extraction
 
 
@@ -125,35 +141,72 @@ def _run_extra(extractor: ExtraExtractor, rows: list[Row], result: DocumentResul
         result.issues.append(ExtractionIssue("error", f"{extractor.__name__}: {type(exc).__name__}: {exc}"))
 
 
-def _fail(result: DocumentResult, error: str) -> None:
-    result.status, result.error = "failed", error
+def _resolved(path: Path) -> str:
+    """The absolute path, resolved when it can be (a symlink loop cannot)."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return str(path.absolute())
+
+
+def _fail(result: DocumentResult, error: str, status: str = "failed") -> None:
+    result.status, result.error = status, error
     result.tables, result.cells, result.extra = [], [], {}
 
 
 def _set_status(result: DocumentResult) -> None:
-    """partial: a standard table is missing or misread, or an extractor failed; the why in error."""
+    """partial: a standard table of the document's template variant is missing, misread or suspect,
+    or an extractor failed; no_tables: no standard table was read. The why in error."""
     found = {t.table_code for t in result.tables}
     reasons = []
     if result.doc_kind == "final_accounts":
-        for code in (c for c in REQUIRED_CODES if c not in found):
-            result.issues.append(ExtractionIssue("warning", f"standard table {code} not found", code))
+        variant = catalogue().variants[result.template_variant or "national"]
+        for code in (c for c in variant.required_codes if c not in found):
+            result.issues.append(ExtractionIssue(
+                "warning", f"standard table {code} of the {variant.name} template not found", code))
             reasons.append(f"{code} not found")
         reasons += [f"{t.table_code} read with issues" for t in result.tables if t.status == "partial"]
+        reasons += [f"{t.table_code} suspect" for t in result.tables if t.status == "suspect"]
+    elif not any(t.status != "empty" for t in result.tables) and not result.extra.get("performance_evaluations"):
+        result.status = "no_tables"
+        reasons.insert(0, f"no standard table of a 部门决算 was read (document kind: {result.doc_kind})"
+                       + ("; 部门预算 tables are not read yet" if result.doc_kind == "budget" else ""))
     reasons += [i.message.splitlines()[0] for i in result.issues if i.severity == "error"]
     if reasons:
-        result.status, result.error = "partial", "; ".join(reasons)[:1000]
+        result.status = "partial" if result.status == "ok" else result.status
+        result.error = "; ".join(reasons)[:1000]
+
+
+class InputError(Exception):
+    """The paths given name no file: nothing to extract (the CLI exits with status 2)."""
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and supported files found below folders named (sorted, hidden files skipped)."""
+    """Files named, and every file found below folders named (sorted, hidden files skipped).
+
+    Unsupported and unreadable files are kept (they are recorded as such); so are broken
+    symlinks and symlink loops. Symlinked folders are not followed.
+    """
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*"))
-                         if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
+            found.extend(p for p in sorted(path.rglob("*")) if not p.name.startswith(".")
+                         and (p.is_file() or (p.is_symlink() and not p.exists())))
         else:
             found.append(path)
     return found
+
+
+def input_files(paths: Iterable[Path]) -> list[Path]:
+    """discover(paths), refusing a path that does not exist or a batch without any file."""
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not (p.exists() or p.is_symlink())]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    files = discover(paths)
+    if not files:
+        raise InputError(f"no files found in {', '.join(map(str, paths)) or 'no paths given'}")
+    return files
 
 
 @dataclass
@@ -171,9 +224,9 @@ class Summary:
 
 
 def known_documents(con: duckdb.DuckDBPyConnection) -> set[str]:
-    from . import __version__
+    """Documents extracted by this very extractor code (see extract.extractor_version)."""
     return {r[0] for r in con.execute(
-        "select doc_id from raw.documents where extractor_version = ?", [__version__]).fetchall()}
+        "select doc_id from raw.documents where extractor_version = ?", [extractor_version()]).fetchall()}
 
 
 def pending_files(files: list[Path], known: set[str]) -> tuple[list[tuple[Path, str | None]], int]:
@@ -189,7 +242,8 @@ def pending_files(files: list[Path], known: set[str]) -> tuple[list[tuple[Path, 
             digest = None
         if digest is not None and digest in seen:
             continue
-        seen.add(digest)
+        if digest is not None:
+            seen.add(digest)
         pending.append((path, digest))
     return pending, len(files) - len(pending)
 
@@ -198,27 +252,22 @@ def extract_paths(paths: Iterable[Path], db_path: Path, *, workers: int | None =
                   force: bool = False) -> Summary:
     """Extract every file (in parallel processes) and write each to the DuckDB file.
 
-    A file already extracted by this extractor version (same sha256), or a copy of one in the
-    batch, is skipped unless force.
+    A file already extracted by this extractor code (same sha256), or a copy of one in the
+    batch, is skipped unless force. Raises InputError when a path is missing or there is no file.
     """
-    files = discover(paths)
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    files = input_files(paths)
     summary = Summary()
-    with duckdb.connect(str(db_path)) as con:
+    with connect(db_path) as con:
         ensure_schema(con)
         todo, summary.skipped = pending_files(files, set() if force else known_documents(con))
         paths, digests = [p for p, _ in todo], [d for _, d in todo]
         workers = workers or min(len(todo), os.cpu_count() or 1)
-        if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                extractions = list(pool.map(extract_document, paths, digests))
-        else:
-            extractions = list(map(extract_document, paths, digests))
-        for ex in extractions:
-            write_document(con, ex.result, ex.file_path, ex.n_pages)
-            summary.documents[ex.result.status] = summary.documents.get(ex.result.status, 0) + 1
-            summary.tables += len(ex.result.tables)
-            summary.cells += len(ex.result.cells)
-            summary.issues += len(ex.result.issues)
+        with ProcessPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
+            # each document is written as soon as it is extracted: a crash keeps what came before
+            for ex in (pool.map if pool else map)(extract_document, paths, digests):
+                write_document(con, ex.result, ex.file_path, ex.n_pages)
+                summary.documents[ex.result.status] = summary.documents.get(ex.result.status, 0) + 1
+                summary.tables += len(ex.result.tables)
+                summary.cells += len(ex.result.cells)
+                summary.issues += len(ex.result.issues)
     return summary

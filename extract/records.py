@@ -64,11 +64,18 @@ class TableRecord:
 
     table_code: str
     table_title: str
-    status: str  # ok | empty (the table states it has no data) | partial
+    status: str  # ok | empty (no values printed) | partial (cells unreadable) | suspect (see note)
     n_cells: int = 0
     source_line: int | None = None
     page: int | None = None
     note: str | None = None
+    variant: str | None = None  # template variant (catalogue) the table was read as
+    # parse quality (extract.quality)
+    n_rows: int = 0
+    n_columns: int = 0
+    n_unreadable: int = 0
+    n_self_checks: int = 0
+    n_self_checks_held: int = 0
 
 
 @dataclass
@@ -80,9 +87,11 @@ class DocumentResult:
     file_type: str
     agency_name: str | None = None
     fiscal_year: int | None = None
-    doc_kind: str = "unknown"  # final_accounts | performance_self_eval | unknown
+    doc_kind: str = "unknown"  # final_accounts | performance_self_eval | budget | unknown
     unit: str | None = None  # 万元 | 元
-    status: str = "ok"  # ok | partial | failed
+    template_variant: str | None = None  # catalogue variant: national | national_2019 | university ...
+    is_consolidated: bool = False  # a 汇总 document (the agency with its subordinate units)
+    status: str = "ok"  # ok | partial | no_tables | unsupported | failed
     error: str | None = None
     tables: list[TableRecord] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)

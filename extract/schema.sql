@@ -8,9 +8,14 @@ CREATE TABLE IF NOT EXISTS raw.documents (
     file_type         VARCHAR NOT NULL,      -- text | pdf | html
     agency_name       VARCHAR,
     fiscal_year       INTEGER,
-    doc_kind          VARCHAR NOT NULL,      -- final_accounts | performance_self_eval | unknown
+    doc_kind          VARCHAR NOT NULL,      -- final_accounts | performance_self_eval | budget | unknown
     unit              VARCHAR,               -- 万元 | 元 (unit printed on the tables)
-    status            VARCHAR NOT NULL,      -- ok | partial | failed
+    template_variant  VARCHAR,               -- catalogue variant: national | national_2019 | university
+    is_consolidated   BOOLEAN,               -- a 汇总 document (agency with its subordinate units)
+    status            VARCHAR NOT NULL,      -- ok | partial | no_tables | unsupported | failed
+    -- partial: read with issues; no_tables: no standard table read; unsupported: a file type not
+    -- extracted (file_type = its suffix); failed: unreadable, not text, too large, or not written.
+    -- The reason is in error. Every file of a batch gets a row, whatever its status.
     error             VARCHAR,
     n_pages           INTEGER,
     extractor_version VARCHAR NOT NULL,
@@ -21,11 +26,17 @@ CREATE TABLE IF NOT EXISTS raw.document_tables (
     doc_id       VARCHAR NOT NULL,
     table_code   VARCHAR NOT NULL,           -- T01..T10
     table_title  VARCHAR NOT NULL,
-    status       VARCHAR NOT NULL,           -- ok | empty (本表无数据) | partial
+    status       VARCHAR NOT NULL,           -- ok | empty (本表无数据) | partial | suspect (parse not trustworthy, see note)
     n_cells      INTEGER NOT NULL,
     source_line  INTEGER,
     page         INTEGER,
     note         VARCHAR,
+    variant      VARCHAR,                    -- template variant the table was read as
+    n_rows       INTEGER,                    -- parse quality: logical rows read,
+    n_columns    INTEGER,                    --   value columns mapped,
+    n_unreadable INTEGER,                    --   printed cells that are not amounts,
+    n_self_checks INTEGER,                   --   instances of the table's own row/column sums,
+    n_self_checks_held INTEGER,              --   and how many of them hold
     PRIMARY KEY (doc_id, table_code)
 );
 
@@ -58,3 +69,13 @@ CREATE TABLE IF NOT EXISTS raw.extraction_issues (
     raw_text     VARCHAR,
     PRIMARY KEY (doc_id, issue_index)
 );
+
+-- Warehouses created before these columns existed.
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS template_variant VARCHAR;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS is_consolidated BOOLEAN;
+ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS variant VARCHAR;
+ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS n_rows INTEGER;
+ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS n_columns INTEGER;
+ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS n_unreadable INTEGER;
+ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS n_self_checks INTEGER;
+ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS n_self_checks_held INTEGER;

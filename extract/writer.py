@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from . import __version__
-from .records import DocumentResult
+from . import extractor_version
+from .catalogue import catalogue_rows
+from .records import DocumentResult, ExtractionIssue
+
+log = logging.getLogger(__name__)
 
 _HERE = Path(__file__).parent
 CORE_TABLES = ("documents", "document_tables", "table_cells", "extraction_issues")
+# Oldest DuckDB release whose clients must open the warehouse (BI drivers lag behind): a file is
+# created in its storage format, and later writers keep the format of the file they open.
+STORAGE_COMPATIBILITY = "v1.4.0"
+CONNECT_CONFIG = {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+
+
+def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a new file is created readable by DuckDB 1.4 and later clients."""
+    if read_only:
+        return duckdb.connect(str(db_path), read_only=True)
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(db_path), config=dict(CONNECT_CONFIG))
 
 
 def schema_files() -> list[Path]:
@@ -20,13 +38,79 @@ def schema_files() -> list[Path]:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The raw tables (created when missing) and the catalogue.* tables (replaced)."""
     for path in schema_files():
         con.execute(path.read_text(encoding="utf-8"))
+    write_catalogue(con)
+
+
+_SQL_TYPES = {bool: "BOOLEAN", int: "INTEGER"}
+
+
+def write_catalogue(con: duckdb.DuckDBPyConnection) -> None:
+    """The table catalogue (extract/catalogue.yml) as tables of schema catalogue, for dbt and BI."""
+    con.execute("create schema if not exists catalogue")
+    for table, rows in catalogue_rows().items():
+        columns = list(rows[0])
+        types = [next((_SQL_TYPES.get(type(r[c]), "VARCHAR") for r in rows if r[c] is not None), "VARCHAR")
+                 for c in columns]
+        con.execute(f"create or replace table catalogue.{table} "
+                    f"({', '.join(f'{c} {t}' for c, t in zip(columns, types, strict=True))})")
+        con.executemany(f"insert into catalogue.{table} values ({', '.join('?' for _ in columns)})",
+                        [[r[c] for c in columns] for r in rows])
 
 
 def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = 'raw' order by 1").fetchall()]
+
+
+@dataclass(frozen=True)
+class DecimalColumn:
+    """A DECIMAL(precision, scale) column of a raw table, as declared in the schema files."""
+
+    table: str
+    column: str
+    precision: int
+    scale: int
+    nullable: bool
+
+    def fits(self, value: object) -> bool:
+        """Whether the value is stored without overflow once rounded to the scale (half away from 0)."""
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        half_unit = Decimal(5).scaleb(-self.scale - 1)
+        return number.is_finite() and abs(number) < Decimal(10) ** (self.precision - self.scale) - half_unit
+
+    def __str__(self) -> str:
+        return f"raw.{self.table}.{self.column} DECIMAL({self.precision},{self.scale})"
+
+
+def decimal_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[DecimalColumn]]:
+    """Raw table -> its DECIMAL columns."""
+    columns: dict[str, list[DecimalColumn]] = {}
+    for table, *rest in con.execute(
+            "select table_name, column_name, numeric_precision, numeric_scale, is_nullable = 'YES' "
+            "from information_schema.columns where table_schema = 'raw' and data_type like 'DECIMAL%' "
+            "order by table_name, ordinal_position").fetchall():
+        columns.setdefault(table, []).append(DecimalColumn(table, *rest))
+    return columns
+
+
+def _within_range(rows: list[dict], columns: list[DecimalColumn], issues: list[ExtractionIssue]) -> list[dict]:
+    """Rows whose values fit their DECIMAL columns: a value out of range becomes NULL (the row is
+    dropped when the column is NOT NULL), with an error issue keeping the printed text."""
+    kept = []
+    for row in rows:
+        bad = [c for c in columns if row.get(c.column) is not None and not c.fits(row[c.column])]
+        for column in bad:
+            printed = row.get("raw_text") or row.get("raw_value") or str(row[column.column])
+            issues.append(ExtractionIssue(
+                "error", f"{row[column.column]} does not fit {column}: "
+                         + ("stored as NULL" if column.nullable else "row not stored") + f" (printed: {printed})",
+                row.get("table_code"), row.get("source_line"), row.get("page"), printed))
+        if all(c.nullable for c in bad):
+            kept.append({**row, **{c.column: None for c in bad}})
+    return kept
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
@@ -42,8 +126,38 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
 
 def write_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, file_path: str | None,
                    n_pages: int | None = None) -> None:
-    """Replace everything stored for this document by this extraction, in one transaction."""
+    """Replace everything stored for this document by this extraction, in one transaction.
+
+    Values out of their column's range are stored as NULL with an error issue (result becomes
+    partial). If the write still fails, the document is stored as failed with the error (a
+    documents row only) and result says so: one document never stops a batch.
+    """
+    try:
+        _write(con, result, file_path, n_pages)
+    except Exception as exc:
+        log.exception("writing %s failed", result.file_name)
+        result.status, result.error = "failed", f"write failed: {type(exc).__name__}: {exc}"[:1000]
+        result.tables, result.cells, result.issues, result.extra = [], [], [], {}
+        _write(con, result, file_path, n_pages)
+
+
+def _write(con: duckdb.DuckDBPyConnection, result: DocumentResult, file_path: str | None,
+           n_pages: int | None) -> None:
     doc = result.doc_id
+    tables = {
+        "document_tables": [{"doc_id": doc, **dataclasses.asdict(t)} for t in result.tables],
+        "table_cells": [{"doc_id": doc, **dataclasses.asdict(c)} for c in result.cells],
+        **{table: [{"doc_id": doc, **row} for row in rows] for table, rows in result.extra.items()},
+    }
+    range_issues: list[ExtractionIssue] = []
+    for table, columns in decimal_columns(con).items():
+        if tables.get(table):
+            tables[table] = _within_range(tables[table], columns, range_issues)
+    if range_issues:
+        result.issues.extend(range_issues)
+        if result.status == "ok":
+            result.status = "partial"
+        result.error = "; ".join(filter(None, [result.error, *(i.message for i in range_issues)]))[:1000]
     con.execute("begin transaction")
     try:
         for table in raw_tables(con):
@@ -52,16 +166,16 @@ def write_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, file_
             "doc_id": doc, "file_name": result.file_name, "file_path": file_path,
             "file_type": result.file_type, "agency_name": result.agency_name,
             "fiscal_year": result.fiscal_year, "doc_kind": result.doc_kind, "unit": result.unit,
+            "template_variant": result.template_variant, "is_consolidated": result.is_consolidated,
             "status": result.status, "error": result.error, "n_pages": n_pages,
-            "extractor_version": __version__, "extracted_at": datetime.now(timezone.utc).replace(tzinfo=None),
+            "extractor_version": extractor_version(),
+            "extracted_at": datetime.now(UTC).replace(tzinfo=None),
         }])
-        _insert(con, "document_tables", [{"doc_id": doc, **dataclasses.asdict(t)} for t in result.tables])
-        _insert(con, "table_cells", [{"doc_id": doc, **dataclasses.asdict(c)} for c in result.cells])
+        for table, rows in tables.items():
+            _insert(con, table, rows)
         _insert(con, "extraction_issues", [
             {"doc_id": doc, "issue_index": i, **dataclasses.asdict(issue)} for i, issue in enumerate(result.issues)
         ])
-        for table, rows in result.extra.items():
-            _insert(con, table, [{"doc_id": doc, **row} for row in rows])
         con.execute("commit")
     except Exception:
         con.execute("rollback")

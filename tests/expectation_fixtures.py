@@ -39,7 +39,7 @@ class Doc:
 
 def _subject_table(doc: Doc, table: str, columns: list[str], lines: list[tuple]) -> None:
     for code, label, *values in lines:
-        vals = dict(zip(columns, values))
+        vals = dict(zip(columns, values, strict=True))
         if code == "total":
             doc.add(table, label, vals, row_key="total")
         else:
@@ -126,7 +126,7 @@ def wuhan() -> Doc:
             (59, "本年支出合计", None, "expenditure_total", "804.61", "804.61"),
             (60, "年末财政拨款结转和结余", None, "carryover_end", None, None),
             (64, "总计", None, "grand_total", "804.61", "804.61")]:
-        doc.add("T04", label, dict(zip(cols4, (total, general, None, None))), row_key=key,
+        doc.add("T04", label, dict(zip(cols4, (total, general, None, None), strict=True)), row_key=key,
                 code=code, line=line)
 
     # 表 6 基本支出决算明细表 (经济分类, 决算数)
@@ -188,7 +188,8 @@ def write_db(path: Path, docs: list[Doc]) -> Path:
                     " extractor_version, extracted_at) VALUES (?, ?, 'text', ?, ?, 'ok', 'test', ?)",
                     [doc.doc_id, doc.file_name, doc.doc_kind, doc.unit, datetime(2024, 1, 1)])
         for code, status in doc.tables.items():
-            con.execute("INSERT INTO raw.document_tables VALUES (?, ?, ?, ?, 0, NULL, NULL, NULL)",
+            con.execute("INSERT INTO raw.document_tables (doc_id, table_code, table_title, status, n_cells)"
+                        " VALUES (?, ?, ?, ?, 0)",
                         [doc.doc_id, code, code, status])
         index: dict[str, int] = {}
         for table, label, key, code, line, values in doc.rows:

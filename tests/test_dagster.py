@@ -64,7 +64,7 @@ def test_sensor_registers_new_and_changed_files_only(env):
     instance = dg.DagsterInstance.ephemeral()
     first = corpus_folder_sensor(dg.build_sensor_context(instance=instance))
     added = first.dynamic_partitions_requests[0].partition_keys
-    assert len(added) == 7 == len(first.run_requests)
+    assert len(added) == 9 == len(first.run_requests)  # 5 text dumps + 4 PDFs
     instance.add_dynamic_partitions("documents", list(added))
 
     again = corpus_folder_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
@@ -91,11 +91,16 @@ def test_whole_pipeline_in_process_then_a_sensor_partition(env):
 
     instance = dg.DagsterInstance.ephemeral()
     outcome = run_pipeline(env, instance)
-    assert outcome.success and len(outcome.extracted) == 7 and outcome.unchanged == 0
+    assert outcome.success and len(outcome.extracted) == 9 and outcome.unchanged == 0
     db = env.db_path
 
-    # raw: the three final-accounts seeds and the PDF, by hand-checked totals
-    assert _q(db, "select count(*) from raw.documents where status = 'ok'") == [(7,)]
+    # raw: 西安 is partial (its page 8 is a scan), the blank template and the prose-only 004 report
+    # have no standard table; the other six are ok
+    assert _q(db, "select status, count(*) from raw.documents group by 1 order by 1") == [
+        ("no_tables", 2), ("ok", 6), ("partial", 1)]
+    assert _q(db, """select value from raw.table_cells c join raw.documents d using (doc_id)
+                     where d.file_name like '西南大学%' and table_code = 'T01' and row_key = 'grand_total'
+                     and column_key = 'income'""") == [(Decimal("569496.54"),)]
     assert _q(db, """select value from raw.table_cells c join raw.documents d using (doc_id)
                      where d.file_name like '000_%' and table_code = 'T01' and row_key = 'income_total'""") \
         == [(Decimal("804.61"),)]
@@ -137,9 +142,9 @@ def test_whole_pipeline_in_process_then_a_sensor_partition(env):
     request = next(r for r in result.run_requests if r.partition_key == new_keys[0])
     dg.materialize([corpus_documents], partition_key=new_keys[0], instance=instance,
                    resources=build_resources(env), run_config=request.run_config)
-    assert _q(db, "select count(*) from raw.documents") == [(8,)]
+    assert _q(db, "select count(*) from raw.documents") == [(10,)]
     assert _q(db, f"select agency_name, status from raw.documents where doc_id = '{new_keys[0]}'") \
         == [("襄垣县信访局", "ok")]
 
     second = run_pipeline(env, instance)
-    assert second.success and second.extracted == [] and second.unchanged == 8
+    assert second.success and second.extracted == [] and second.unchanged == 10

@@ -68,7 +68,7 @@ def test_dbt_build_passes_every_model_data_test_and_unit_test(warehouse: tuple[P
     failed = [r["unique_id"] for r in results if r["status"] in ("error", "fail", "skipped", "runtime error")]
     assert failed == []
     kinds = {r["unique_id"].split(".")[0] for r in results}
-    assert {"model", "test", "unit_test", "seed"} <= kinds
+    assert {"model", "test", "unit_test"} <= kinds
     unit_tests = {r["unique_id"].rsplit(".", 1)[-1] for r in results if r["unique_id"].startswith("unit_test.")}
     assert "test_stg_table_cells_normalises_yuan_to_wan_and_keeps_counts" in unit_tests
     assert "test_int_agencies_parsed_places" in unit_tests
@@ -307,4 +307,24 @@ def test_unseen_labels_warn_and_land_in_audit_without_breaking_the_build(
               if "fct_fiscal_grant_summary_row_key" in r["unique_id"] and r["unique_id"].startswith("test.")]
     assert len(stored) == 1 and stored[0].split(".")[-2].strip('"') == "audit", stored
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute(f"select value_field from {stored[0]}").fetchall() == [("a_key_never_seen",)]
+        assert con.execute(f"select from_field from {stored[0]}").fetchall() == [("a_key_never_seen",)]
+
+
+def test_template_variants_and_consolidated_documents_reach_the_marts(marts: duckdb.DuckDBPyConnection) -> None:
+    """Issue 10: the variant and the 汇总 attribute are kept on the document; the 高等学校 表4 (合计
+    printed at top and bottom) counts once; the transposed 三公 table's 会议费 and 培训费 are items."""
+    docs = dict((f[:4], (v, c, a)) for f, v, c, a in marts.execute(
+        "select file_name, template_variant, is_consolidated, agency_name from marts.dim_document "
+        "where file_name like '西%'").fetchall())
+    assert docs == {"西南大学": ("university", False, "西南大学"),
+                    "西安市卫": ("national", True, "西安市卫生健康委员会")}
+    # 西南大学 表4 合计 237,100.00 (p14 and p15); 西安 公开05表 合计 296,047.75 (p154)
+    assert overview(marts, "西南大学")["general_budget_expenditure"] == D("237100.000000")
+    assert overview(marts, "西安市卫生健康委员会")["general_budget_expenditure"] == D("296047.750000")
+    # 西安 公开09表 (p161): 会议费 86.81 and 培训费 2,795.78 budget and final, beside the 三公 items
+    items = dict(marts.execute(
+        "select cost_item, final from marts.fct_three_public_costs t join marts.dim_document d using (doc_id) "
+        "where d.file_name like '西安%'").fetchall())
+    assert items == {"total": D("587.55"), "outbound_travel": None, "vehicle_total": D("587.44"),
+                     "vehicle_purchase": D("136.48"), "vehicle_operation": D("450.96"),
+                     "reception": D("0.11"), "meeting": D("86.81"), "training": D("2795.78")}

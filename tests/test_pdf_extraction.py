@@ -159,7 +159,7 @@ def test_broken_pdfs_fail_while_the_rest_of_the_batch_loads(tmp_path: Path):
                                   " join raw.documents d using (doc_id) where i.page is not null").fetchall()
     assert {n: s for n, (s, _) in docs.items()} == {
         "good.pdf": "ok", "text.txt": "ok", "encrypted.pdf": "failed", "truncated.pdf": "failed",
-        "zero.pdf": "failed", "scan.pdf": "failed", "mixed.pdf": "partial"}
+        "zero.pdf": "failed", "scan.pdf": "failed", "mixed.pdf": "no_tables"}
     assert "encrypted" in docs["encrypted.pdf"][1]
     assert "truncated" in docs["truncated.pdf"][1]
     assert "empty" in docs["zero.pdf"][1]

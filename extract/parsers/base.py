@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..catalogue import Column
 from ..locate import TableRegion
 from ..numbers import is_amount_or_blank, join_label, parse_amount
 from ..records import Cell, ExtractionIssue, Row
-from ..templates import Column
 
 
 @dataclass

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import re
 
+from ..catalogue import row_key_for
 from ..locate import TableRegion
 from ..numbers import is_amount_or_blank, join_label, split_code
 from ..records import Row
 from .base import TableParse, header_rows, modal_width
 
-_TOTALS = ((re.compile(r"人员经费合计"), "personnel_total"), (re.compile(r"公用经费合计"), "public_total"),
-           (re.compile(r"^(合\s*计|总\s*计)$"), "total"))
-
 
 def _total_key(cell: str) -> str | None:
-    s = cell.replace(" ", "")
-    return next((key for pattern, key in _TOTALS if pattern.search(s)), None)
+    return row_key_for(cell.replace(" ", ""), "economic")
 
 
 def _n_blocks(region: TableRegion) -> int:
@@ -36,7 +33,7 @@ def _has_code(row: Row) -> bool:
 
 def parse_economic(region: TableRegion) -> TableParse:
     out = TableParse(region)
-    column = region.template.variants[0][0]
+    column = region.template.column_sets[0][0]
     n_blocks = _n_blocks(region)
     data = [r for r in region.rows if _has_code(r)]
     width = modal_width(data)
@@ -45,7 +42,7 @@ def parse_economic(region: TableRegion) -> TableParse:
         out.warn(None, f"T06: rows of {width} cells do not split into {n_blocks} blocks")
         return out
     for row in region.rows:
-        totals = [(i, _total_key(c)) for i, c in enumerate(row.cells) if _total_key(c)]
+        totals = [(i, key) for i, c in enumerate(row.cells) if (key := _total_key(c))]
         if totals:
             _parse_totals(out, row, totals, column)
         elif row in data:
@@ -69,7 +66,7 @@ def _parse_block(out: TableParse, row: Row, cells: tuple[str, ...], column) -> N
 
 def _parse_totals(out: TableParse, row: Row, totals: list[tuple[int, str]], column) -> None:
     ends = [i for i, _ in totals[1:]] + [len(row.cells)]
-    for (start, key), end in zip(totals, ends):
+    for (start, key), end in zip(totals, ends, strict=False):
         values = [c for c in row.cells[start + 1:end] if c]
         raw = values[-1] if values else ""
         if not is_amount_or_blank(raw):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from ..catalogue import row_key_for
 from ..locate import TableRegion
 from ..numbers import is_amount_or_blank, join_label, parse_line_no
-from ..templates import STATISTICS_ROW_KEYS, row_key_for
 from .base import TableParse
 
 
 def parse_statistics(region: TableRegion) -> TableParse:
     out = TableParse(region)
-    column = region.template.variants[0][0]
+    column = region.template.column_sets[0][0]
     for row in region.rows:
         cells = list(row.cells)
         while cells and not cells[-1]:
@@ -23,6 +23,6 @@ def parse_statistics(region: TableRegion) -> TableParse:
         raw = cells[2] if len(cells) > 2 else ""
         if not is_amount_or_blank(raw):
             continue
-        out.add_row(row, label, [(column, raw, None)], row_key=row_key_for(label, STATISTICS_ROW_KEYS),
+        out.add_row(row, label, [(column, raw, None)], row_key=row_key_for(label, "statistics"),
                     line_no=line_no)
     return out

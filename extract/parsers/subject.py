@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from ..catalogue import Column
 from ..locate import TableRegion
 from ..numbers import is_amount_or_blank, join_label, split_code
 from ..records import Row
-from ..templates import Column
 from .base import TableParse, modal_width, printed_labels, trim_to
 
 _TOTAL = re.compile(r"(^|\s)(合\s*计|总\s*计)$")
@@ -30,20 +31,36 @@ def looks_like_data(row: Row) -> bool:
     return split_code(first)[0] is not None or bool(re.fullmatch(r"(栏次\s*)?(合\s*计|总\s*计)", first))
 
 
-def _choose_variant(region: TableRegion) -> tuple[Column, ...]:
-    """T08 is printed with or without 年初/年末结转和结余 columns: the variant whose labels are printed."""
-    variants = region.template.variants
-    if len(variants) == 1:
-        return variants[0]
-    printed = "年初结转" in region.text
-    return next(cols for cols in variants if any(c.key.startswith("carryover") for c in cols) == printed)
+def _n_values(cells: tuple[str, ...]) -> int:
+    """How many cells at the end of a row are amounts or blanks (the value columns)."""
+    n = 0
+    for cell in reversed(cells):
+        if not is_amount_or_blank(cell):
+            break
+        n += 1
+    return n
+
+
+def _choose_columns(region: TableRegion, data_rows: list[Row], width: int) -> tuple[Column, ...]:
+    """The catalogue's column set of the printed width (T08 with or without 年初/年末结转和结余, a
+    university T02 with 其中：教育收费); else the one whose labels are printed."""
+    sets = region.template.column_sets
+    if len(sets) == 1:
+        return sets[0]
+    counts = Counter(_n_values(trim_to(r.cells, width)) for r in data_rows)
+    printed = counts.most_common(1)[0][0] if counts else 0
+    fitting = [cols for cols in sets if len(cols) == printed]
+    if fitting:
+        return fitting[0]
+    carryover = "年初结转" in region.text
+    return next((cols for cols in sets if any(c.key.startswith("carryover") for c in cols) == carryover), sets[0])
 
 
 def parse_subject(region: TableRegion) -> TableParse:
     out = TableParse(region)
     data_rows = [r for r in region.rows if looks_like_data(r)]
     width = modal_width(data_rows)
-    columns = _choose_variant(region)
+    columns = _choose_columns(region, data_rows, width)
     k = len(columns)
     labels = printed_labels(region.rows, k)
     for row in region.rows:
@@ -60,7 +77,7 @@ def parse_subject(region: TableRegion) -> TableParse:
         if is_total and not all(is_amount_or_blank(v) for v in value_cells):
             continue  # a header line whose 合计 is a column heading (本年支出 合计 基本支出 ...)
         out.add_row(
-            row, name, list(zip(columns, value_cells, labels)),
+            row, name, list(zip(columns, value_cells, labels, strict=False)),
             row_key="total" if is_total else None, subject_code=code,
         )
     return out

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
+from ..catalogue import functional_class_code, row_key_for
 from ..locate import TableRegion
 from ..numbers import is_amount_or_blank, join_label, parse_line_no
 from ..records import Row
-from ..templates import SUMMARY_ROW_KEYS, functional_class_code, row_key_for
 from .base import TableParse, header_rows, modal_width, trim_to
 
 _HEADER_LABEL = re.compile(r"^(收入|支出|项目|栏次|收\s*入|支\s*出)$")
@@ -38,18 +38,20 @@ def _is_data(row: Row, left_width: int) -> bool:
 
 
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+_OF_WHICH = re.compile(r"^其中[：:]")
 
 
 class _Side:
-    """Row keys of one half; rows under 年初/年末结转和结余 are the balance by fund type; any
-    other numbered line ('九、用事业基金弥补收支差额') is an item of the half's total."""
+    """Row keys of one half (see the catalogue's summary row keys): rows under 年初/年末结转和结余
+    are the balance by fund type; a 其中 line is part of the line above (of_which_<key>); any
+    other numbered line is an item of the half's total."""
 
     def __init__(self, item_key: str) -> None:
         self.balance_prefix: str | None = None
         self.item_key = item_key
 
     def row_key(self, label: str) -> str | None:
-        key = row_key_for(label, SUMMARY_ROW_KEYS)
+        key = row_key_for(label, "summary")
         if key is None and _NUMBERED.match(label):
             return self.item_key
         if key in ("carryover_begin", "carryover_end"):
@@ -58,12 +60,14 @@ class _Side:
             return f"{self.balance_prefix}_{key}"
         elif key is not None:
             self.balance_prefix = None
+        if key is not None and _OF_WHICH.match(label):
+            return f"of_which_{key}"
         return key
 
 
 def parse_summary(region: TableRegion) -> TableParse:
     out = TableParse(region)
-    columns = region.template.variants[0]
+    columns = region.template.column_sets[0]
     income_col, expenditure_cols = columns[0], columns[1:]
     has_line_no, right_start = _layout(region)
     left_width = right_start or (3 if has_line_no else 2)
@@ -93,7 +97,7 @@ def parse_summary(region: TableRegion) -> TableParse:
                 out.warn(row, f"{out.code}: half-row {label!r} has non-numeric values {values!r}")
             class_code = functional_class_code(re.sub(r"\s", "", label))
             out.add_row(
-                row, label or None, [(c, v, None) for c, v in zip(cols, values)],
+                row, label or None, [(c, v, None) for c, v in zip(cols, values, strict=False)],
                 row_key=None if class_code else side.row_key(label),
                 subject_code=class_code, line_no=line_no,
             )

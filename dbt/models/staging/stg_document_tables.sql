@@ -17,8 +17,16 @@ renamed as (
         ---------- table
         {{ clean_label('table_title') }} as table_title,
         status as table_status,
+        variant as template_variant,
         n_cells,
         note,
+
+        ---------- parse quality
+        n_rows,
+        n_columns,
+        n_unreadable,
+        n_self_checks,
+        n_self_checks_held,
 
         ---------- provenance
         source_line,

@@ -23,6 +23,8 @@ renamed as (
         agency_name as agency_name_printed,
         fiscal_year,
         doc_kind,
+        template_variant,
+        coalesce(is_consolidated, false) as is_consolidated,
         unit as unit_printed,
         {{ money_unit_of('unit') }} as money_unit,
 

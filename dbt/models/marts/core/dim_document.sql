@@ -14,6 +14,7 @@ document_tables as (
         count(*) filter (where table_status = 'ok') as n_tables_ok,
         count(*) filter (where table_status = 'empty') as n_tables_empty,
         count(*) filter (where table_status = 'partial') as n_tables_partial,
+        count(*) filter (where table_status = 'suspect') as n_tables_suspect,
         coalesce(sum(n_cells), 0) as n_cells,
         string_agg(table_code, ',' order by table_code) as table_codes
     from {{ ref('stg_document_tables') }}
@@ -44,6 +45,8 @@ final as (
         documents.agency_name,
         documents.agency_name_printed,
         documents.doc_kind,
+        documents.template_variant,
+        documents.is_consolidated,
         documents.file_name,
         documents.file_path,
         documents.file_type,
@@ -58,6 +61,7 @@ final as (
         coalesce(document_tables.n_tables_ok, 0) as n_tables_ok,
         coalesce(document_tables.n_tables_empty, 0) as n_tables_empty,
         coalesce(document_tables.n_tables_partial, 0) as n_tables_partial,
+        coalesce(document_tables.n_tables_suspect, 0) as n_tables_suspect,
         document_tables.table_codes,
         coalesce(document_tables.n_cells, 0) as n_cells,
         coalesce(issues.n_issue_errors, 0) as n_issue_errors,

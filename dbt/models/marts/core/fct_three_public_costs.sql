@@ -11,13 +11,17 @@ cells as (
 
 documents as (
 
-    select doc_id, agency_key, fiscal_year from {{ ref('dim_document') }}
+    select
+        doc_id,
+        agency_key,
+        fiscal_year
+    from {{ ref('dim_document') }}
 
 ),
 
 items as (
 
-    select * from {{ ref('three_public_items') }}
+    select * from {{ ref('stg_three_public_items') }}
 
 ),
 

@@ -17,7 +17,11 @@ figures as (
 
 documents as (
 
-    select doc_id, agency_key, fiscal_year from {{ ref('dim_document') }}
+    select
+        doc_id,
+        agency_key,
+        fiscal_year
+    from {{ ref('dim_document') }}
 
 ),
 
@@ -33,114 +37,207 @@ cells as (
 
 t05_subjects as (
 
-    select * from cells where table_code = 'T05' and column_key = 'total' and subject_code is not null
+    select * from cells
+    where table_code = 'T05' and column_key = 'total' and subject_code is not null
 
 ),
 
 table_counterparts as (
 
     -- 总计 of 收入支出决算总表 (T01) and 财政拨款收入支出决算总表 (T04), by half
-    select doc_id, 'total_income_expenditure' as metric,
-           case table_code when 'T01' then 'all' else 'fiscal_grant' end as fund_scope,
-           case when column_key = 'income' then 'income' else 'expenditure' end as subject,
-           amount, row_id, table_code || ' 总计' as counterpart_ref
+    select
+        doc_id,
+        'total_income_expenditure' as metric,
+        case table_code when 'T01' then 'all' else 'fiscal_grant' end as fund_scope,
+        case when column_key = 'income' then 'income' else 'expenditure' end as subject,
+        amount,
+        row_id,
+        table_code || ' 总计' as counterpart_ref
     from cells
-    where row_key = 'grand_total'
-      and ((table_code = 'T01' and column_key in ('income', 'expenditure'))
-           or (table_code = 'T04' and column_key in ('income', 'expenditure_total')))
+    where
+        row_key = 'grand_total'
+        and (
+            (table_code = 'T01' and column_key in ('income', 'expenditure'))
+            or (table_code = 'T04' and column_key in ('income', 'expenditure_total'))
+        )
 
     union all
-    select doc_id, case row_key when 'income_total' then 'income_total' else 'expenditure_total' end,
-           case row_key when 'income_total' then null else 'all' end, null,
-           amount, row_id, 'T01 ' || row_key
+    select
+        doc_id,
+        case row_key when 'income_total' then 'income_total' else 'expenditure_total' end as metric,
+        case row_key when 'income_total' then null else 'all' end as fund_scope,
+        null as subject,
+        amount,
+        row_id,
+        'T01 ' || row_key as counterpart_ref
     from cells
-    where table_code = 'T01'
-      and ((row_key = 'income_total' and column_key = 'income')
-           or (row_key = 'expenditure_total' and column_key = 'expenditure'))
+    where
+        table_code = 'T01'
+        and (
+            (row_key = 'income_total' and column_key = 'income')
+            or (row_key = 'expenditure_total' and column_key = 'expenditure')
+        )
 
     -- 基本支出 / 项目支出 of all funds (T03) and of the general budget (T05)
     union all
-    select doc_id, 'expenditure_' || column_key,
-           case table_code when 'T03' then 'all' else 'general_budget' end, null,
-           amount, row_id, table_code || ' 合计 ' || column_key
+    select
+        doc_id,
+        'expenditure_' || column_key as metric,
+        case table_code when 'T03' then 'all' else 'general_budget' end as fund_scope,
+        null as subject,
+        amount,
+        row_id,
+        table_code || ' 合计 ' || column_key as counterpart_ref
     from cells
     where table_code in ('T03', 'T05') and row_key = 'total' and column_key in ('basic', 'project')
 
     union all
-    select doc_id, metric, 'general_budget', null, amount, row_id, 'T05 合计 小计'
-    from cells, (values ('grant_expenditure'), ('subject_final')) as m(metric)
-    where table_code = 'T05' and row_key = 'total' and column_key = 'total'
+    select
+        cells.doc_id,
+        m.metric,
+        'general_budget' as fund_scope,
+        null as subject,
+        cells.amount,
+        cells.row_id,
+        'T05 合计 小计' as counterpart_ref
+    from cells
+    cross join (values ('grant_expenditure'), ('subject_final')) as m (metric)
+    where cells.table_code = 'T05' and cells.row_key = 'total' and cells.column_key = 'total'
 
     -- 人员经费合计 / 公用经费合计 (T06), restated as general-budget or fiscal-grant basic spending
     union all
-    select doc_id, case row_key when 'personnel_total' then 'personnel_cost' else 'public_cost' end,
-           s.fund_scope, null, amount, row_id, 'T06 ' || row_key
-    from cells, (values ('general_budget'), ('fiscal_grant')) as s(fund_scope)
-    where table_code = 'T06' and row_key in ('personnel_total', 'public_total')
+    select
+        cells.doc_id,
+        case cells.row_key when 'personnel_total' then 'personnel_cost' else 'public_cost' end as metric,
+        s.fund_scope,
+        null as subject,
+        cells.amount,
+        cells.row_id,
+        'T06 ' || cells.row_key as counterpart_ref
+    from cells
+    cross join (values ('general_budget'), ('fiscal_grant')) as s (fund_scope)
+    where cells.table_code = 'T06' and cells.row_key in ('personnel_total', 'public_total')
 
     -- "三公" budget and final per item (T09)
     union all
-    select doc_id, 'three_public_' || column_key, null, row_key, amount, row_id, 'T09 ' || row_key || ' ' || column_key
+    select
+        doc_id,
+        'three_public_' || column_key as metric,
+        null as fund_scope,
+        row_key as subject,
+        amount,
+        row_id,
+        'T09 ' || row_key || ' ' || column_key as counterpart_ref
     from cells
     where table_code = 'T09' and row_key is not null and column_key in ('budget', 'final')
 
     -- a T09 located but printed empty: every item is blank
     union all
-    select tables.doc_id, 'three_public_' || m.measure, null, items.cost_item, null,
-           tables.document_table_id, 'T09 (empty table)'
-    from {{ ref('stg_document_tables') }} as tables
-    cross join {{ ref('three_public_items') }} as items
-    cross join (values ('budget'), ('final')) as m(measure)
-    where tables.table_code = 'T09' and tables.table_status = 'empty'
-      and not exists (select 1 from cells where cells.doc_id = tables.doc_id and cells.table_code = 'T09')
+    select
+        document_tables.doc_id,
+        'three_public_' || m.measure as metric,
+        null as fund_scope,
+        items.cost_item as subject,
+        null as amount,
+        document_tables.document_table_id as row_id,
+        'T09 (empty table)' as counterpart_ref
+    from {{ ref('stg_document_tables') }} as document_tables
+    cross join {{ ref('stg_three_public_items') }} as items
+    cross join (values ('budget'), ('final')) as m (measure)
+    where
+        document_tables.table_code = 'T09'
+        and document_tables.table_status = 'empty'
+        and not exists (
+            select 1 from cells
+            where cells.doc_id = document_tables.doc_id and cells.table_code = 'T09'
+        )
 
     -- 政府采购, 车辆, 设备 (T10)
     union all
-    select doc_id, case row_key when 'vehicles_total' then 'vehicles' else row_key end, null, null,
-           amount, row_id, 'T10 ' || row_key
+    select
+        doc_id,
+        case row_key when 'vehicles_total' then 'vehicles' else row_key end as metric,
+        null as fund_scope,
+        null as subject,
+        amount,
+        row_id,
+        'T10 ' || row_key as counterpart_ref
     from cells
-    where table_code = 'T10'
-      and row_key in ('procurement_total', 'procurement_goods', 'procurement_works', 'procurement_services',
-                      'vehicles_total', 'equipment_over_1m')
+    where
+        table_code = 'T10'
+        and row_key in (
+            'procurement_total', 'procurement_goods', 'procurement_works', 'procurement_services',
+            'vehicles_total', 'equipment_over_1m'
+        )
 
     -- 机关运行经费 (T10): the printed total, else the sum of its parts
     union all
-    select doc_id, 'operating_cost', null, null,
-           coalesce(max(amount) filter (where row_key = 'operating_cost_total'),
-                    sum(amount) filter (where row_key <> 'operating_cost_total')),
-           min(row_id), 'T10 机关运行经费'
+    select
+        doc_id,
+        'operating_cost' as metric,
+        null as fund_scope,
+        null as subject,
+        coalesce(
+            max(amount) filter (where row_key = 'operating_cost_total'),
+            sum(amount) filter (where row_key <> 'operating_cost_total')
+        ) as amount,
+        min(row_id) as row_id,
+        'T10 机关运行经费' as counterpart_ref
     from cells
     where table_code = 'T10' and row_key like 'operating_cost%'
     group by doc_id
 
     -- 功能分类 类 and 项 paths of the general-budget table (T05), by printed names
     union all
-    select doc_id, 'class_expenditure', 'general_budget', name_ascii, amount, row_id, 'T05 ' || subject_code
+    select
+        doc_id,
+        'class_expenditure' as metric,
+        'general_budget' as fund_scope,
+        name_ascii as subject,
+        amount,
+        row_id,
+        'T05 ' || subject_code as counterpart_ref
     from t05_subjects
     where subject_level = 1
 
     union all
-    select item.doc_id, 'subject_final', 'general_budget',
-           cls.name_ascii || '/' || sec.name_ascii || '/' || item.name_ascii,
-           item.amount, item.row_id, 'T05 ' || item.subject_code
+    select
+        item.doc_id,
+        'subject_final' as metric,
+        'general_budget' as fund_scope,
+        cls.name_ascii || '/' || sec.name_ascii || '/' || item.name_ascii as subject,
+        item.amount,
+        item.row_id,
+        'T05 ' || item.subject_code as counterpart_ref
     from t05_subjects as item
-    join t05_subjects as sec
-        on sec.doc_id = item.doc_id and sec.subject_code = left(item.subject_code, 5)
-    join t05_subjects as cls
-        on cls.doc_id = item.doc_id and cls.subject_code = left(item.subject_code, 3)
+    inner join t05_subjects as sec
+        on item.doc_id = sec.doc_id and left(item.subject_code, 5) = sec.subject_code
+    inner join t05_subjects as cls
+        on item.doc_id = cls.doc_id and left(item.subject_code, 3) = cls.subject_code
     where item.subject_level = 3
 
     -- the document's own 绩效自评表
     union all
-    select doc_id, 'projects_self_evaluated', null, null,
-           cast(count(*) filter (where evaluation_scope = 'project') as decimal(20, 6)),
-           min(evaluation_id), '项目支出绩效自评表 count'
+    select
+        doc_id,
+        'projects_self_evaluated' as metric,
+        null as fund_scope,
+        null as subject,
+        cast(count(*) filter (where evaluation_scope = 'project') as decimal(20, 6)) as amount,
+        min(evaluation_id) as row_id,
+        '项目支出绩效自评表 count' as counterpart_ref
     from {{ ref('stg_performance_evaluations') }}
     group by doc_id
 
     union all
-    select doc_id, 'self_evaluation_score', null, null, cast(total_score as decimal(20, 6)),
-           evaluation_id, '整体支出绩效自评表 总分'
+    select
+        doc_id,
+        'self_evaluation_score' as metric,
+        null as fund_scope,
+        null as subject,
+        cast(total_score as decimal(20, 6)) as amount,
+        evaluation_id as row_id,
+        '整体支出绩效自评表 总分' as counterpart_ref
     from {{ ref('stg_performance_evaluations') }}
     where evaluation_scope = 'department'
 
@@ -149,7 +246,10 @@ table_counterparts as (
 counterparts as (
 
     select
-        doc_id, metric, fund_scope, subject,
+        doc_id,
+        metric,
+        fund_scope,
+        subject,
         min(amount) as counterpart_value,
         max(amount) as counterpart_value_max,
         count(*) as n_counterparts,
@@ -164,8 +264,13 @@ counterparts as (
 -- completion rates: the final and budget stated last before the rate, for the same subject
 finals as (
 
-    select doc_id, figure_index, coalesce(fund_scope, '') as scope_key, coalesce(subject, '') as subject_key,
-           value_wan, metric
+    select
+        doc_id,
+        figure_index,
+        coalesce(fund_scope, '') as scope_key,
+        coalesce(subject, '') as subject_key,
+        value_wan,
+        metric
     from figures
     where metric in ('subject_final', 'three_public_final')
 
@@ -173,8 +278,13 @@ finals as (
 
 budgets as (
 
-    select doc_id, figure_index, coalesce(fund_scope, '') as scope_key, coalesce(subject, '') as subject_key,
-           value_wan, metric
+    select
+        doc_id,
+        figure_index,
+        coalesce(fund_scope, '') as scope_key,
+        coalesce(subject, '') as subject_key,
+        value_wan,
+        metric
     from figures
     where metric in ('subject_budget_initial', 'subject_budget_full_year', 'subject_budget', 'three_public_budget')
 
@@ -187,20 +297,24 @@ rates as (
         finals.value_wan as rate_final,
         budgets.value_wan as rate_budget,
         cast(finals.value_wan as double) / nullif(cast(budgets.value_wan as double), 0) * 100 as computed_rate,
-        100 * (0.005 / cast(budgets.value_wan as double)
-               + cast(finals.value_wan as double) * 0.005 / pow(cast(budgets.value_wan as double), 2))
-            + case when figures.printed_whole then 0.5 else 0.005 end as rate_tolerance
+        100 * (
+            0.005 / cast(budgets.value_wan as double)
+            + cast(finals.value_wan as double) * 0.005 / pow(cast(budgets.value_wan as double), 2)
+        )
+        + case when figures.printed_whole then 0.5 else 0.005 end as rate_tolerance
     from figures
     asof left join finals
-        on figures.doc_id = finals.doc_id
-        and coalesce(figures.fund_scope, '') = finals.scope_key
-        and coalesce(figures.subject, '') = finals.subject_key
-        and figures.figure_index > finals.figure_index
+        on
+            figures.doc_id = finals.doc_id
+            and coalesce(figures.fund_scope, '') = finals.scope_key
+            and coalesce(figures.subject, '') = finals.subject_key
+            and figures.figure_index > finals.figure_index
     asof left join budgets
-        on figures.doc_id = budgets.doc_id
-        and coalesce(figures.fund_scope, '') = budgets.scope_key
-        and coalesce(figures.subject, '') = budgets.subject_key
-        and figures.figure_index > budgets.figure_index
+        on
+            figures.doc_id = budgets.doc_id
+            and coalesce(figures.fund_scope, '') = budgets.scope_key
+            and coalesce(figures.subject, '') = budgets.subject_key
+            and figures.figure_index > budgets.figure_index
     where figures.metric in ('completion_rate', 'three_public_completion_rate')
 
 ),
@@ -222,10 +336,11 @@ compared as (
         coalesce(figures.value_wan, figures.value_other) as value
     from figures
     left join counterparts
-        on figures.doc_id = counterparts.doc_id
-        and figures.metric = counterparts.metric
-        and figures.fund_scope is not distinct from counterparts.fund_scope
-        and figures.match_subject is not distinct from counterparts.subject
+        on
+            figures.doc_id = counterparts.doc_id
+            and figures.metric = counterparts.metric
+            and figures.fund_scope is not distinct from counterparts.fund_scope
+            and figures.match_subject is not distinct from counterparts.subject
     left join rates on figures.figure_id = rates.figure_id
 
 ),
@@ -252,27 +367,31 @@ final as (
         compared.raw_value,
 
         ---------- counterpart
-        coalesce(compared.counterpart_ref,
-                 case when compared.rate_budget is not null then 'stated final / stated budget' end)
-            as counterpart_ref,
+        coalesce(
+            compared.counterpart_ref,
+            case when compared.rate_budget is not null then 'stated final / stated budget' end
+        ) as counterpart_ref,
         compared.counterpart_row_ids,
-        coalesce(compared.table_value,
-                 cast(round(compared.computed_rate, 4) as decimal(20, 6))) as counterpart_value,
+        coalesce(
+            compared.table_value,
+            cast(round(compared.computed_rate, 4) as decimal(20, 6))
+        ) as counterpart_value,
         compared.rate_budget,
         compared.rate_final,
         case
-            when compared.metric in ('completion_rate', 'three_public_completion_rate') then
-                case
-                    when compared.rate_budget is null or compared.rate_final is null then 'no_counterpart'
-                    when compared.rate_budget = 0 then 'not_computable'
-                    when abs(cast(compared.value as double) - compared.computed_rate) <= compared.rate_tolerance
-                        then 'match'
-                    else 'mismatch'
-                end
+            when compared.metric in ('completion_rate', 'three_public_completion_rate')
+                then
+                    case
+                        when compared.rate_budget is null or compared.rate_final is null then 'no_counterpart'
+                        when compared.rate_budget = 0 then 'not_computable'
+                        when abs(cast(compared.value as double) - compared.computed_rate) <= compared.rate_tolerance
+                            then 'match'
+                        else 'mismatch'
+                    end
             when compared.n_counterparts is null then 'no_counterpart'
-            when compared.table_value is distinct from compared.counterpart_value_max then 'ambiguous'
-            when compared.n_counterpart_values = 0 then
-                case when compared.value = 0 then 'match_blank' else 'mismatch' end
+            when (compared.table_value is distinct from compared.counterpart_value_max) then 'ambiguous'
+            when compared.n_counterpart_values = 0
+                then case when compared.value = 0 then 'match_blank' else 'mismatch' end
             when compared.measure_kind = 'money' and abs(compared.value - compared.table_value) <= 0.01 then 'match'
             when compared.measure_kind <> 'money' and compared.value = compared.table_value then 'match'
             else 'mismatch'

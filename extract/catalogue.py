@@ -1,0 +1,193 @@
+"""The table catalogue (catalogue.yml), read once into immutable records.
+
+Every part of the project asks the catalogue what it knows about a table: which titles name it
+in which template variant, its columns, its named rows and items, whether a variant requires it,
+and the fact model it feeds. See catalogue.yml for the format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATALOGUE_FILE = Path(__file__).with_name("catalogue.yml")
+DEFAULT_VARIANT = "national"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # canonical label
+
+
+@dataclass(frozen=True)
+class TableTemplate:
+    """One warehouse table as one template variant prints it."""
+
+    code: str  # T01..T10: the warehouse table of the same meaning
+    name: str  # the national name of the table
+    variant: str  # template variant that prints it this way
+    layout: str  # parser family: summary | subject | economic | three_public | statistics
+    title_patterns: tuple[re.Pattern[str], ...]
+    column_sets: tuple[tuple[Column, ...], ...]  # printed shapes; the parser takes the one that fits
+    required: bool
+    fact_model: str
+
+    def matches(self, title: str) -> bool:
+        return any(p.search(title) for p in self.title_patterns)
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    description: str
+    detect: str | dict[str, Any]  # titles | default | {fiscal_year_max: N}
+    tables: dict[str, TableTemplate]
+
+    @property
+    def required_codes(self) -> tuple[str, ...]:
+        return tuple(sorted(c for c, t in self.tables.items() if t.required))
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    label: str
+    en: str
+    parent: str | None
+    pattern: re.Pattern[str]
+    position: int
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    tables: dict[str, dict[str, Any]]  # code -> name, layout, fact_model, columns
+    variants: dict[str, Variant]  # in detection order
+    row_keys: dict[str, tuple[tuple[re.Pattern[str], str], ...]]  # layout -> (pattern, key)
+    items: dict[str, tuple[Item, ...]]  # item list name -> items in template order
+    functional_classes: dict[str, str]  # 类 name -> code
+
+    def templates(self) -> list[TableTemplate]:
+        """Every table template with titles of its own, the most specific (longest) title first."""
+        out = [t for v in self.variants.values() for t in v.tables.values() if t.title_patterns]
+        return sorted(out, key=lambda t: -max(len(p.pattern) for p in t.title_patterns))
+
+    def table(self, variant: str, code: str) -> TableTemplate | None:
+        return self.variants[variant].tables.get(code)
+
+
+def _table_template(code: str, spec: dict[str, Any], entry: dict[str, Any], variant: str) -> TableTemplate:
+    columns = spec["columns"]
+    sets = entry.get("column_sets") or spec["column_sets"]
+    return TableTemplate(
+        code=code, name=spec["name"], variant=variant, layout=spec["layout"],
+        title_patterns=tuple(re.compile(t) for t in entry.get("titles", ())),
+        column_sets=tuple(tuple(Column(k, columns[k]) for k in s) for s in sets),
+        required=bool(entry.get("required", False)), fact_model=spec["fact_model"],
+    )
+
+
+def parse_catalogue(doc: dict[str, Any]) -> Catalogue:
+    tables = doc["tables"]
+    variants = {}
+    for name, v in doc["variants"].items():
+        unknown = set(v["tables"]) - set(tables)
+        if unknown:
+            raise ValueError(f"catalogue variant {name}: unknown tables {sorted(unknown)}")
+        variants[name] = Variant(name, v["description"], v["detect"], {
+            # a table without titles of its own is found by another variant's titles, then
+            # re-bound to the document's variant (see extract.pipeline)
+            code: _table_template(code, tables[code], entry or {}, name)
+            for code, entry in v["tables"].items()})
+    row_keys = {layout: tuple((re.compile(p), k) for p, k in pairs) for layout, pairs in doc["row_keys"].items()}
+    items = {name: tuple(Item(i["key"], i["label"], i["en"], i.get("parent"), re.compile(i["pattern"]), n)
+                         for n, i in enumerate(entries, start=1))
+             for name, entries in doc["items"].items()}
+    return Catalogue(tables, variants, row_keys, items, {k: str(v) for k, v in doc["functional_classes"].items()})
+
+
+@cache
+def catalogue() -> Catalogue:
+    return parse_catalogue(yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8")))
+
+
+def match_title(line: str) -> TableTemplate | None:
+    """The table template whose title a (short) line carries, e.g. '2022 年度收入决算表（表 2）'."""
+    s = re.sub(r"\s+", "", line)
+    if not s or len(s) > 60 or "说明" in s or "。" in s:
+        return None
+    return next((t for t in catalogue().templates() if t.matches(s)), None)
+
+
+def detect_variant(title_variants: set[str], fiscal_year: int | None) -> str:
+    """The document's template variant: one whose own titles it prints, else by fiscal year."""
+    for name, v in catalogue().variants.items():
+        if v.detect == "titles" and name in title_variants:
+            return name
+        if isinstance(v.detect, dict) and fiscal_year is not None and fiscal_year <= v.detect["fiscal_year_max"]:
+            return name
+    return DEFAULT_VARIANT
+
+
+def row_key_for(label: str, layout: str) -> str | None:
+    return next((key for pattern, key in catalogue().row_keys[layout] if pattern.search(label)), None)
+
+
+def item_key_for(label: str, items: str = "three_public") -> str | None:
+    return next((i.key for i in catalogue().items[items] if i.pattern.search(label)), None)
+
+
+def functional_class_code(label: str) -> str | None:
+    """'八、社会保障和就业支出' -> '208'; None when the label is not a 类 row."""
+    m = _class_re().match(label)
+    return catalogue().functional_classes[m.group(1)] if m else None
+
+
+@cache
+def _class_re() -> re.Pattern[str]:
+    names = sorted(catalogue().functional_classes, key=len, reverse=True)
+    return re.compile(r"^(?:[一二三四五六七八九十]+、)?(" + "|".join(names) + r")(?:等)?的?支出$")
+
+
+def table_name(code: str) -> str:
+    spec = catalogue().tables.get(code)
+    return f"{code} {spec['name']}" if spec else code
+
+
+STANDARD_CODES: tuple[str, ...] = tuple(sorted(catalogue().tables))
+
+
+def _summary_key_vocabulary(keys: list[str]) -> list[str]:
+    """Keys the summary parser derives from the declared ones (see parsers/summary.py)."""
+    grants = ("general_budget_grant", "gov_fund_grant", "state_capital_grant")
+    return (keys + [f"of_which_{k}" for k in keys] + ["income_item", "expenditure_item"]
+            + [f"{side}_{g}" for side in ("carryover_begin", "carryover_end") for g in grants])
+
+
+def catalogue_rows() -> dict[str, list[dict[str, Any]]]:
+    """The catalogue as rows of the warehouse's catalogue.* tables (for dbt and BI)."""
+    cat = catalogue()
+    row_keys = []
+    for layout, pairs in cat.row_keys.items():
+        keys = list(dict.fromkeys(k for _, k in pairs))
+        for key in _summary_key_vocabulary(keys) if layout == "summary" else keys:
+            row_keys.append({"layout": layout, "row_key": key})
+    row_keys += [{"layout": "subject", "row_key": "total"}]
+    row_keys += [{"layout": "three_public", "row_key": i.key} for i in cat.items["three_public"]]
+    return {
+        "tables": [{"table_code": code, "table_name": t["name"], "layout": t["layout"],
+                    "fact_model": t["fact_model"]} for code, t in cat.tables.items()],
+        "columns": [{"table_code": code, "column_key": k, "column_label": label}
+                    for code, t in cat.tables.items() for k, label in t["columns"].items()],
+        "variant_tables": [{"variant": v.name, "variant_description": v.description, "table_code": code,
+                            "required": t.required, "titles": " | ".join(p.pattern for p in t.title_patterns)}
+                           for v in cat.variants.values() for code, t in v.tables.items()],
+        "items": [{"item_list": name, "item_key": i.key, "sort_order": i.position, "parent_item": i.parent,
+                   "label_zh": i.label, "label_en": i.en} for name, items in cat.items.items() for i in items],
+        "row_keys": row_keys,
+    }
