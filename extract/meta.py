@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from .records import Row
 
@@ -95,6 +96,29 @@ def fiscal_year(rows: list[Row]) -> int | None:
             if m:
                 return int(m.group(1))
     return None
+
+
+_REVISION = re.compile(r"更正|修订|修正|更新版|调整版|重新发布|第[二三四]版")
+_DATE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def revision_mark(rows: list[Row], file_stem: str = "") -> str | None:
+    """The revision mark a re-issued document prints in its file name or title lines (更正, 修订 ...)."""
+    head = file_stem + "".join(r.text for r in rows[:15])
+    m = _REVISION.search(re.sub(r"\s+", "", head))
+    return m.group(0) if m else None
+
+
+def publication_date(rows: list[Row]) -> date | None:
+    """The latest full date printed on the cover or under the closing lines (the date of issue)."""
+    found = []
+    for row in rows[:15] + rows[-15:]:
+        for m in _DATE.finditer(row.text):
+            try:
+                found.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            except ValueError:
+                continue
+    return max(found, default=None)
 
 
 def unit(rows: list[Row]) -> str | None:

@@ -114,6 +114,8 @@ def extract_document(path: Path, sha256: str | None = None) -> Extraction:
         extract_tables(loaded, result)
         agency = meta.agency(rows, path.stem)
         result.agency_name, result.is_consolidated = agency.name, agency.consolidated
+        result.revision_mark = meta.revision_mark(rows, path.stem)
+        result.publication_date = meta.publication_date(rows)
         result.issues.extend(ExtractionIssue("warning", note) for note in agency.notes)
         with_data = sum(t.status != "empty" for t in result.tables)
         result.doc_kind = meta.doc_kind(rows, with_data)

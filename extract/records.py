@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 
@@ -91,6 +92,8 @@ class DocumentResult:
     unit: str | None = None  # 万元 | 元
     template_variant: str | None = None  # catalogue variant: national | national_2019 | university ...
     is_consolidated: bool = False  # a 汇总 document (the agency with its subordinate units)
+    revision_mark: str | None = None  # 更正 / 修订 ... printed in the file name or title
+    publication_date: date | None = None  # date of issue printed on the cover or at the end
     status: str = "ok"  # ok | partial | no_tables | unsupported | failed
     error: str | None = None
     tables: list[TableRecord] = field(default_factory=list)

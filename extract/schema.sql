@@ -12,6 +12,8 @@ CREATE TABLE IF NOT EXISTS raw.documents (
     unit              VARCHAR,               -- 万元 | 元 (unit printed on the tables)
     template_variant  VARCHAR,               -- catalogue variant: national | national_2019 | university
     is_consolidated   BOOLEAN,               -- a 汇总 document (agency with its subordinate units)
+    revision_mark     VARCHAR,               -- 更正 / 修订 ... printed in the file name or title
+    publication_date  DATE,                  -- date of issue printed on the cover or at the end
     status            VARCHAR NOT NULL,      -- ok | partial | no_tables | unsupported | failed
     -- partial: read with issues; no_tables: no standard table read; unsupported: a file type not
     -- extracted (file_type = its suffix); failed: unreadable, not text, too large, or not written.
@@ -73,6 +75,8 @@ CREATE TABLE IF NOT EXISTS raw.extraction_issues (
 -- Warehouses created before these columns existed.
 ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS template_variant VARCHAR;
 ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS is_consolidated BOOLEAN;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS revision_mark VARCHAR;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS publication_date DATE;
 ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS variant VARCHAR;
 ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS n_rows INTEGER;
 ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS n_columns INTEGER;

@@ -167,6 +167,7 @@ def _write(con: duckdb.DuckDBPyConnection, result: DocumentResult, file_path: st
             "file_type": result.file_type, "agency_name": result.agency_name,
             "fiscal_year": result.fiscal_year, "doc_kind": result.doc_kind, "unit": result.unit,
             "template_variant": result.template_variant, "is_consolidated": result.is_consolidated,
+            "revision_mark": result.revision_mark, "publication_date": result.publication_date,
             "status": result.status, "error": result.error, "n_pages": n_pages,
             "extractor_version": extractor_version(),
             "extracted_at": datetime.now(UTC).replace(tzinfo=None),

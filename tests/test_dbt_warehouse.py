@@ -328,3 +328,37 @@ def test_template_variants_and_consolidated_documents_reach_the_marts(marts: duc
     assert items == {"total": D("587.55"), "outbound_travel": None, "vehicle_total": D("587.44"),
                      "vehicle_purchase": D("136.48"), "vehicle_operation": D("450.96"),
                      "reception": D("0.11"), "meeting": D("86.81"), "training": D("2795.78")}
+
+
+def test_a_revised_document_wins_its_agency_year_and_differing_figures_are_findings(tmp_path: Path) -> None:
+    """Issue 11: two documents of one agency-year — the one marked 更正 in its file name is chosen
+    (the declared rule), and the figures where the other differs are stored in schema audit."""
+    from extract.pipeline import extract_paths
+
+    from .conftest import seed
+
+    original = seed("003").read_text(encoding="utf-8")
+    line = "本年收入合计\t27\t1,717.31\t本年支出合计\t58\t1,717.31"  # 003_*.txt line 131
+    assert original.count(line) == 1
+    revised = tmp_path / "长沙市信访局2023年度部门决算（更正）.txt"
+    revised.write_text(original.replace(line, "本年收入合计\t27\t1,717.41\t本年支出合计\t58\t1,717.31"),
+                       encoding="utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    extract_paths([revised], db, workers=1)
+    extract_paths([seed("003")], db, workers=1)  # the original is extracted last: no tie-break by time
+    build = run_dbt(["build"], db, tmp_path / "build")
+    assert build.returncode == 0, build.output[-4000:]
+    with duckdb.connect(str(db), read_only=True) as con:
+        chosen = con.execute(
+            "select d.file_name, a.n_candidate_documents from intermediate.int_agency_year_documents a "
+            "join staging.stg_documents d using (doc_id) where d.file_name like '%003_%' "
+            "or d.file_name like '长沙市信访局%'").fetchall()
+        assert chosen == [("长沙市信访局2023年度部门决算（更正）.txt", 2)]
+        differ = con.execute(
+            "select figure, chosen_amount, other_amount from intermediate.int_agency_year_revisions "
+            "where figures_differ").fetchall()
+        assert differ == [("income_total:income", D("1717.410000"), D("1717.310000"))]
+    run_results = build.artifact("run_results.json")["results"]
+    stored = next(r for r in run_results if r["unique_id"].startswith("test.fiscal_warehouse."
+                                                                     "int_agency_year_revisions_figures_agree"))
+    assert stored["status"] == "warn" and stored["relation_name"].split(".")[-2].strip('"') == "audit"

@@ -246,3 +246,17 @@ def test_tables_naming_another_agency_than_the_cover_are_kept_and_reported():
     found = agency(_rows("长沙市信访局2023年度部门决算", "收入支出决算总表", "单位名称：长沙市财政局|单位：万元"))
     assert found.name == "长沙市财政局"  # the tables' own field, never silently replaced
     assert found.notes == ["agency named on the cover/title (长沙市信访局) differs from the tables' (长沙市财政局)"]
+
+
+def test_revision_mark_and_date_of_issue():
+    from datetime import date
+
+    from extract.load import load_document
+    from extract.meta import publication_date, revision_mark
+
+    from .conftest import seed
+
+    rows = load_document(seed("000")).rows
+    assert publication_date(rows) == date(2023, 10, 20)  # 000_*.txt line 8: "2023 年 10 月 20 日"
+    assert revision_mark(rows, "000") is None
+    assert revision_mark(rows, "武汉经开区信访局2022年度部门决算（更正）") == "更正"

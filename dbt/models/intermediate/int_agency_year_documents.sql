@@ -1,6 +1,8 @@
 -- One row per agency × fiscal year: the 部门决算 document that speaks for it. When several
--- documents hold the same agency-year (the same disclosure as text and PDF, a re-issue), the one
--- extracted best wins: status ok before partial, then most cells, then latest extraction.
+-- documents hold the same agency-year (the same disclosure as text and PDF, a re-issue), the
+-- declared rule picks one: a document marked as a revision (更正, 修订 ...) first, then the
+-- latest printed date of issue, then the best extracted (ok before partial, most cells), then
+-- the latest extraction. int_agency_year_revisions records where the others' figures differ.
 with
 
 documents as (
@@ -36,8 +38,12 @@ ranked as (
         row_number() over (
             partition by documents.agency_key, documents.fiscal_year
             order by
-                (documents.extraction_status = 'ok') desc, coalesce(cell_counts.n_cells, 0) desc,
-                documents.extracted_at desc, documents.doc_id asc
+                (documents.revision_mark is not null) desc,
+                documents.publication_date desc nulls last,
+                (documents.extraction_status = 'ok') desc,
+                coalesce(cell_counts.n_cells, 0) desc,
+                documents.extracted_at desc,
+                documents.doc_id asc
         ) as document_rank,
         count(*) over (partition by documents.agency_key, documents.fiscal_year) as n_candidate_documents
     from documents

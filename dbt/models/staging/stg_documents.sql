@@ -25,6 +25,8 @@ renamed as (
         doc_kind,
         template_variant,
         coalesce(is_consolidated, false) as is_consolidated,
+        revision_mark,
+        publication_date,
         unit as unit_printed,
         {{ money_unit_of('unit') }} as money_unit,
 
