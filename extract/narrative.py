@@ -30,7 +30,7 @@ _NEGATIVE = re.compile(r"(减少|下降|降低|减)")
 _PRIOR = re.compile(r"(去年|上年|上一年|同期|(比|较|与)20\d\d年)")
 _SHARE = re.compile(r"占")
 _COMPLETION = re.compile(r"完成.{0,6}预算|完成率|执行率")
-_OWN_EXECUTION = re.compile(r"执行数\s*[\d,.]+\s*万?元")  # the sentence states its own 执行数
+_OWN_EXECUTION = re.compile(r"执行数\s*\d[\d,.\s]*万?元")  # the sentence states its own 执行数 (maybe letter-spaced)
 _PATH = re.compile(
     r"(?P<cls>[^，。；：、]+?)[（(]类[)）](?P<sec>[^，。；：]+?)[（(]款[)）](?P<item>[^，。；：]+?)[（(]项[)）]")
 _TOTAL_SUBJECT = re.compile(

@@ -193,3 +193,15 @@ def test_last_year_values_and_unit_prices_are_not_figures():
 def test_unknown_figure_breaks_the_chain_of_changes():
     figs = extract_narrative(prose("印刷费0.88万元，比去年9.33万元，减少8.45万元，下降90.57%。"))
     assert figs["narrative_figures"] == []
+
+
+def test_a_projects_own_completion_rate_is_not_the_departments():
+    """西安市卫生健康委员会 2022 p35 (section 十三): a project's 预算数/执行数 and its own rate, the
+    amounts letter-spaced; the rate is the project's, not compared with the department's tables."""
+    figs = extract_narrative(prose(
+        "十三、预算绩效情况说明",
+        "项目全年预算数 1 4 1 3 . 8 4万元，执行数 1 3 1 8 . 7 2万元，完成预算的93.27%。",
+        "本年度一般公共预算财政拨款支出年初预算为328.88万元，支出决算为345.86万元，完成年初预算的105.16%。",
+    ))["narrative_figures"]
+    assert one(figs, "project_completion_rate")["value"] == D("93.27")
+    assert one(figs, "completion_rate")["value"] == D("105.16")
