@@ -29,12 +29,17 @@ class DbtRun:
         return json.loads((self.target_dir / name).read_text(encoding="utf-8"))
 
 
-def run_dbt(args: list[str], db_path: Path, scratch: Path) -> DbtRun:
-    """`dbt <args>` on the repo's project with FISCALWH_DB = db_path; artifacts under scratch."""
-    target_dir = scratch / "target"
+def dbt_command(args: list[str], db_path: Path, scratch: Path) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of `dbt <args>` on the repo's project against db_path."""
     env = {**os.environ, "FISCALWH_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     cmd = [str(DBT_EXECUTABLE), *args,
            "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-           "--target-path", str(target_dir), "--log-path", str(scratch / "logs")]
+           "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs")]
+    return cmd, env
+
+
+def run_dbt(args: list[str], db_path: Path, scratch: Path) -> DbtRun:
+    """`dbt <args>` on the repo's project with FISCALWH_DB = db_path; artifacts under scratch."""
+    cmd, env = dbt_command(args, db_path, scratch)
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
-    return DbtRun(proc.returncode, proc.stdout + proc.stderr, target_dir)
+    return DbtRun(proc.returncode, proc.stdout + proc.stderr, scratch / "target")

@@ -362,3 +362,39 @@ def test_a_revised_document_wins_its_agency_year_and_differing_figures_are_findi
     stored = next(r for r in run_results if r["unique_id"].startswith("test.fiscal_warehouse."
                                                                      "int_agency_year_revisions_figures_agree"))
     assert stored["status"] == "warn" and stored["relation_name"].split(".")[-2].strip('"') == "audit"
+
+
+def _marts_snapshot(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
+                                            "where table_schema = 'marts' order by 1").fetchall()]
+        return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
+
+
+def test_a_dbt_build_killed_midway_rebuilds_to_the_same_warehouse(corpus_db: Path, tmp_path: Path) -> None:
+    """Issue 11: kill -9 during `dbt build`, then build again: the marts equal a clean build's."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from .dbt_runner import REPO, dbt_command
+
+    clean, killed = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
+    shutil.copyfile(corpus_db, clean)
+    shutil.copyfile(corpus_db, killed)
+    assert run_dbt(["build"], clean, tmp_path / "clean").returncode == 0
+    cmd, env = dbt_command(["build"], killed, tmp_path / "killed")
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    assert proc.stdout is not None
+    started = time.monotonic()
+    for line in proc.stdout:  # kill once the marts are being built
+        if "marts." in line or time.monotonic() - started > 120:
+            break
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    rebuilt = run_dbt(["build"], killed, tmp_path / "rebuilt")
+    assert rebuilt.returncode == 0, rebuilt.output[-4000:]
+    assert _marts_snapshot(killed) == _marts_snapshot(clean)
