@@ -6,26 +6,15 @@ with
 
 chosen as (
 
-    select * from {{ ref('int_agency_year_documents') }}
-    where n_candidate_documents > 1
+    select * from {{ ref('int_agency_year_candidates') }}
+    where document_rank = 1 and n_candidate_documents > 1
 
 ),
 
-candidates as (
+others as (
 
-    select
-        doc_id,
-        file_name,
-        revision_mark,
-        publication_date,
-        {{ agency_key('agency_name') }} as agency_key,
-        fiscal_year
-    from {{ ref('stg_documents') }}
-    where
-        doc_kind = 'final_accounts'
-        and agency_name is not null
-        and fiscal_year is not null
-        and extraction_status <> 'failed'
+    select * from {{ ref('int_agency_year_candidates') }}
+    where document_rank > 1
 
 ),
 
@@ -64,11 +53,10 @@ final as (
         (figures.amount is distinct from other_figures.amount) as figures_differ
 
     from chosen
-    inner join candidates as other
+    inner join others as other
         on
             chosen.agency_key = other.agency_key
             and chosen.fiscal_year = other.fiscal_year
-            and chosen.doc_id <> other.doc_id
     inner join key_figures as figures on chosen.doc_id = figures.doc_id
     left join key_figures as other_figures
         on
