@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -72,13 +72,11 @@ class Catalogue:
     items: dict[str, tuple[Item, ...]]  # item list name -> items in template order
     functional_classes: dict[str, str]  # 类 name -> code
 
-    def templates(self) -> list[TableTemplate]:
+    @cached_property
+    def templates(self) -> tuple[TableTemplate, ...]:
         """Every table template with titles of its own, the most specific (longest) title first."""
         out = [t for v in self.variants.values() for t in v.tables.values() if t.title_patterns]
-        return sorted(out, key=lambda t: -max(len(p.pattern) for p in t.title_patterns))
-
-    def table(self, variant: str, code: str) -> TableTemplate | None:
-        return self.variants[variant].tables.get(code)
+        return tuple(sorted(out, key=lambda t: -max(len(p.pattern) for p in t.title_patterns)))
 
 
 def _table_template(code: str, spec: dict[str, Any], entry: dict[str, Any], variant: str) -> TableTemplate:
@@ -100,8 +98,8 @@ def parse_catalogue(doc: dict[str, Any]) -> Catalogue:
         if unknown:
             raise ValueError(f"catalogue variant {name}: unknown tables {sorted(unknown)}")
         variants[name] = Variant(name, v["description"], v["detect"], {
-            # a table without titles of its own is found by another variant's titles, then
-            # re-bound to the document's variant (see extract.pipeline)
+            # a table without titles of its own is found by another variant's titles and
+            # recorded as the document's variant (see extract.pipeline.extract_tables)
             code: _table_template(code, tables[code], entry or {}, name)
             for code, entry in v["tables"].items()})
     row_keys = {layout: tuple((re.compile(p), k) for p, k in pairs) for layout, pairs in doc["row_keys"].items()}
@@ -121,7 +119,7 @@ def match_title(line: str) -> TableTemplate | None:
     s = re.sub(r"\s+", "", line)
     if not s or len(s) > 60 or "说明" in s or "。" in s:
         return None
-    return next((t for t in catalogue().templates() if t.matches(s)), None)
+    return next((t for t in catalogue().templates if t.matches(s)), None)
 
 
 def detect_variant(title_variants: set[str], fiscal_year: int | None) -> str:
@@ -158,8 +156,6 @@ def table_name(code: str) -> str:
     spec = catalogue().tables.get(code)
     return f"{code} {spec['name']}" if spec else code
 
-
-STANDARD_CODES: tuple[str, ...] = tuple(sorted(catalogue().tables))
 
 
 def _summary_key_vocabulary(keys: list[str]) -> list[str]:

@@ -67,11 +67,6 @@ def agency_in_title(text: str) -> str | None:
     return _clean_agency(m.group(1)) if m else None
 
 
-def agency_name(rows: list[Row]) -> str | None:
-    """The agency's name, without 汇总 (see `agency`)."""
-    return agency(rows).name
-
-
 def agency_name_field(rows: list[Row]) -> str | None:
     """The most frequent 部门：/单位名称：/编制部门： value printed over the tables."""
     found: Counter[str] = Counter()

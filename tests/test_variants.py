@@ -206,7 +206,7 @@ def test_a_new_variant_is_one_catalogue_entry():
                                     "tables": {"T01": {"titles": ["医院收支决算总表"], "required": True}}},
                        **doc["variants"]}
     cat = parse_catalogue(doc)
-    hospital = [t for t in cat.templates() if t.variant == "hospital"]
+    hospital = [t for t in cat.templates if t.variant == "hospital"]
     assert [(t.code, t.layout, t.matches("医院收支决算总表")) for t in hospital] == [("T01", "summary", True)]
     assert cat.variants["hospital"].required_codes == ("T01",)
 
