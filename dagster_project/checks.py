@@ -21,6 +21,7 @@ FACT_OF_TABLE = {
     **{code: spec["fact_model"] for code, spec in catalogue().tables.items()},
     "PERF": "fct_performance_evaluation",  # 绩效自评表 scores and execution rates
     "NARR": "fct_narrative_figure",  # 情况说明 figures against the tables
+    "XY": "mart_agency_year_continuity",  # across years: 年末 of year N = 年初 of year N+1
 }
 CROSS_TABLE_ASSET = "mart_agency_year_overview"  # identities across tables (ids 'X.…') and others
 CHECK_NAME = "accounting_identities"
