@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from expectations.cells import DocumentCells, list_documents, load_document
+from expectations.completeness import evaluate_completeness, load_completeness
 from expectations.declarations import load_identities
 from expectations.evaluate import Instance, evaluate_document
 from expectations.row_identities import evaluate_row_identities, load_row_identities
@@ -85,6 +86,10 @@ def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: P
                 per_doc[doc_id] += instances
                 if notes.get(doc_id, "").startswith("no standard tables"):
                     del notes[doc_id]
+        completeness = load_completeness()
+        for doc_id, instances in evaluate_completeness(con, docs, completeness).items():
+            per_doc[doc_id] += instances
+            sources.update({i.identity_id: completeness.source for i in instances})
         everything = [i for doc in docs for i in per_doc[doc.doc_id]]
         if data_docs_dir is not None:
             Path(data_docs_dir).mkdir(parents=True, exist_ok=True)

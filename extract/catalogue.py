@@ -8,7 +8,7 @@ and the fact model it feeds. See catalogue.yml for the format.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -65,12 +65,30 @@ class Item:
 
 
 @dataclass(frozen=True)
+class NarrativeSection:
+    """A section the 情况说明 of a variant must have, and how its heading reads."""
+
+    key: str
+    name: str  # as an auditor names it: 三公经费, 名词解释, ...
+    heading: re.Pattern[str]  # matched against a heading without spaces and without its number
+    tables: tuple[str, ...]  # required only where the variant requires these tables
+
+    def required_by(self, variant: Variant) -> bool:
+        return all(c in variant.tables and variant.tables[c].required for c in self.tables)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     tables: dict[str, dict[str, Any]]  # code -> name, layout, fact_model, columns
     variants: dict[str, Variant]  # in detection order
     row_keys: dict[str, tuple[tuple[re.Pattern[str], str], ...]]  # layout -> (pattern, key)
     items: dict[str, tuple[Item, ...]]  # item list name -> items in template order
     functional_classes: dict[str, str]  # 类 name -> code
+    narrative_sections: dict[str, tuple[NarrativeSection, ...]] = field(default_factory=dict)  # variant ->
+
+    def section_patterns(self) -> dict[str, re.Pattern[str]]:
+        """Every declared section key (of any variant) -> its heading pattern."""
+        return {s.key: s.heading for sections in self.narrative_sections.values() for s in sections}
 
     @cached_property
     def templates(self) -> tuple[TableTemplate, ...]:
@@ -106,7 +124,28 @@ def parse_catalogue(doc: dict[str, Any]) -> Catalogue:
     items = {name: tuple(Item(i["key"], i["label"], i["en"], i.get("parent"), re.compile(i["pattern"]), n)
                          for n, i in enumerate(entries, start=1))
              for name, entries in doc["items"].items()}
-    return Catalogue(tables, variants, row_keys, items, {k: str(v) for k, v in doc["functional_classes"].items()})
+    return Catalogue(tables, variants, row_keys, items, {k: str(v) for k, v in doc["functional_classes"].items()},
+                     _narrative_sections(doc.get("narrative_sections") or {}, variants, tables))
+
+
+def _narrative_sections(doc: dict[str, Any], variants: dict[str, Variant], tables: dict[str, Any],
+                        ) -> dict[str, tuple[NarrativeSection, ...]]:
+    out: dict[str, tuple[NarrativeSection, ...]] = {}
+    headings: dict[str, str] = {}
+    for variant, entries in doc.items():
+        if variant not in variants:
+            raise ValueError(f"catalogue narrative_sections: unknown variant {variant}")
+        sections = tuple(NarrativeSection(e["key"], e["name"], re.compile(e["heading"]), tuple(e.get("tables", ())))
+                         for e in entries)
+        for s in sections:
+            if headings.setdefault(s.key, s.heading.pattern) != s.heading.pattern:
+                raise ValueError(f"catalogue narrative_sections: key {s.key} has two headings")
+            if set(s.tables) - set(tables):
+                raise ValueError(f"catalogue narrative_sections {variant}.{s.key}: unknown tables {s.tables}")
+        if len({s.key for s in sections}) != len(sections) or len({s.name for s in sections}) != len(sections):
+            raise ValueError(f"catalogue narrative_sections {variant}: duplicate key or name")
+        out[variant] = sections
+    return out
 
 
 @cache
@@ -186,4 +225,7 @@ def catalogue_rows() -> dict[str, list[dict[str, Any]]]:
         "items": [{"item_list": name, "item_key": i.key, "sort_order": i.position, "parent_item": i.parent,
                    "label_zh": i.label, "label_en": i.en} for name, items in cat.items.items() for i in items],
         "row_keys": row_keys,
+        "narrative_sections": [{"variant": v, "section_key": s.key, "section_name": s.name,
+                                "heading": s.heading.pattern, "tables": " ".join(s.tables) or None}
+                               for v, sections in cat.narrative_sections.items() for s in sections],
     }

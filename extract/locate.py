@@ -28,6 +28,18 @@ class TableRegion:
     def states_no_data(self) -> bool:
         return any(_NO_DATA.search(r.text) for r in self.rows if len(r.nonempty) <= 1)
 
+    @property
+    def is_table(self) -> bool:
+        """A table has a header or a unit line; a table-of-contents entry is followed by other entries."""
+        return any(k in r.text for r in self.rows[:12] for k in ("单位", "项目", "栏次", "科目"))
+
+    def record(self, index: int, n_values: int) -> dict:
+        """The region as a row of raw.document_table_regions (a title line stating 空表 counts too)."""
+        states = self.states_no_data() or bool(_NO_DATA.search(self.title_row.text))
+        return {"region_index": index, "table_code": self.template.code, "title": self.title,
+                "is_table": self.is_table, "n_values": n_values, "states_no_data": states,
+                "source_line": self.title_row.source_line, "page": self.title_row.page}
+
 
 def _title_of(row: Row) -> str | None:
     cells = [c for c in row.cells if c]

@@ -23,6 +23,7 @@ from .parsers import TableParse, parse_region
 from .performance import extract_performance
 from .quality import table_quality
 from .records import DocumentResult, ExtractionIssue, Row, TableRecord
+from .sections import extract_sections
 from .writer import connect, ensure_schema, write_document
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ ExtraExtractor = Callable[[list[Row]], dict[str, list[dict]]]
 
 
 def extra_extractors() -> list[ExtraExtractor]:
-    return [extract_performance, extract_narrative]
+    return [extract_performance, extract_narrative, extract_sections]
 
 
 @dataclass
@@ -44,16 +45,8 @@ class Extraction:
     n_pages: int | None = None
 
 
-def _is_real_table(region: TableRegion) -> bool:
-    """A table-of-contents entry is followed by other entries, not by a header or a unit line."""
-    return any(k in r.text for r in region.rows[:12] for k in ("单位", "项目", "栏次", "科目"))
-
-
-def _best_parse(regions: list[TableRegion]) -> tuple[TableRegion, TableParse] | None:
-    parses = [(r, parse_region(r)) for r in regions if _is_real_table(r)]
-    if not parses:
-        return None
-    return max(parses, key=lambda rp: (sum(c.value is not None for c in rp[1].cells), len(rp[1].cells)))
+def _n_values(parsed: TableParse) -> int:
+    return sum(c.value is not None for c in parsed.cells)
 
 
 def _table_record(region: TableRegion, parsed: TableParse, variant: str, unit: str | None) -> TableRecord:
@@ -78,14 +71,19 @@ def extract_tables(loaded: LoadedDocument, result: DocumentResult) -> None:
     regions = locate_tables(loaded.rows)
     result.template_variant = detect_variant({r.template.variant for r in regions}, result.fiscal_year)
     own = catalogue().variants[result.template_variant].tables
+    parses = {id(r): parse_region(r) for r in regions if r.is_table}
+    # every region, table-of-contents entries included: a code with two tables holding values is
+    # printed twice (the completeness checks read this)
+    result.extra["document_table_regions"] = [
+        r.record(i, _n_values(parses[id(r)]) if id(r) in parses else 0) for i, r in enumerate(regions)]
     by_code: dict[str, list[TableRegion]] = {}
     for region in regions:
-        by_code.setdefault(region.template.code, []).append(region)
+        if region.is_table:
+            by_code.setdefault(region.template.code, []).append(region)
     for code in sorted(by_code):
-        best = _best_parse(by_code[code])
-        if best is None:
-            continue
-        region, parsed = best
+        # the region read best stands for the table
+        region = max(by_code[code], key=lambda r: (_n_values(parses[id(r)]), len(parses[id(r)].cells)))
+        parsed = parses[id(region)]
         variant = result.template_variant if code in own else region.template.variant
         record = _table_record(region, parsed, variant, result.unit)
         if record.status == "suspect":
