@@ -1,5 +1,6 @@
 """Assets: each document's raw tables, and the dbt models built over them."""
 
+import json
 import re
 from pathlib import Path
 
@@ -91,6 +92,8 @@ class Translator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=Translator(),
             pool=DUCKDB_POOL)
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
     # A full parse: a partial parse left by a dbt run from another directory holds relative paths.
-    yield from dbt.cli(["build", "--no-partial-parse"], context=context).stream()
+    # The warehouse is the DuckDB resource's file (dbt/profiles.yml reads the var fiscalwh_db).
+    warehouse = json.dumps({"fiscalwh_db": str(Path(duckdb.database).resolve())})
+    yield from dbt.cli(["build", "--no-partial-parse", "--vars", warehouse], context=context).stream()

@@ -7,10 +7,10 @@ examples as metadata) and never fails the run or retries.
 from collections import defaultdict
 
 import dagster as dg
-import duckdb
 
 from expectations.runner import run_checks
 from extract.catalogue import catalogue
+from extract.writer import DEFAULT_LOCK_WAIT, connect
 
 from .assets import DUCKDB_POOL
 from .settings import Settings
@@ -42,8 +42,8 @@ CHECKED_ASSETS = sorted(set(FACT_OF_TABLE.values()) | {CROSS_TABLE_ASSET})
 )
 def accounting_identity_checks(context: dg.AssetCheckExecutionContext):
     settings = Settings.from_env()
-    summary = run_checks(settings.db_path, data_docs_dir=settings.gx_docs_dir)
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+    summary = run_checks(settings.db_path, data_docs_dir=settings.gx_docs_dir, lock_wait=DEFAULT_LOCK_WAIT)
+    with connect(settings.db_path, read_only=True, wait=DEFAULT_LOCK_WAIT) as con:
         rows = con.execute(
             "select r.identity_id, r.status, d.file_name, r.instance, r.difference "
             "from audit.identity_results r join raw.documents d using (doc_id)").fetchall()

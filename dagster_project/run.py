@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from extract.pipeline import InputError, extract_document, input_files, known_documents, pending_files
-from extract.writer import connect, ensure_schema, write_document
+from extract.writer import DEFAULT_LOCK_WAIT, LOCKED, WarehouseLocked, connect, ensure_schema, publish, write_document
 
 from .partitions import DOCUMENTS_PARTITIONS
 from .settings import Settings
@@ -21,14 +20,17 @@ class RunOutcome:
     extracted: list[str]  # doc_ids extracted by this run
     unchanged: int  # files already in the warehouse
     success: bool
+    published: Path | None = None  # the copy for BI tools, when this run replaced it
+    publish_seconds: float | None = None
 
 
-def new_documents(files: list[Path], db_path: Path) -> tuple[dict[str, Path], int]:
+def new_documents(files: list[Path], db_path: Path, lock_wait: float = 0.0) -> tuple[dict[str, Path], int]:
     """{sha256: path} of the files not yet extracted (by this extractor code), and the rest.
 
     A file that cannot be read (so has no sha256 to be a partition) is recorded as failed here.
+    Raises WarehouseLocked when another process holds the warehouse for longer than lock_wait s.
     """
-    with connect(db_path) as con:
+    with connect(db_path, wait=lock_wait) as con:
         ensure_schema(con)
         pending, unchanged = pending_files(files, known_documents(con))
         for path, sha in pending:
@@ -38,14 +40,18 @@ def new_documents(files: list[Path], db_path: Path) -> tuple[dict[str, Path], in
     return {sha: path for path, sha in pending if sha is not None}, unchanged
 
 
-def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOutcome:
+def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None,
+                 lock_wait: float = 0.0) -> RunOutcome:
+    """Extract the new documents, build the dbt models, check the identities; when all of that
+    succeeded, publish a copy of the warehouse for BI tools (settings.published_db).
+    Raises WarehouseLocked when another process holds the warehouse at the start or at publishing."""
     from .assets import corpus_documents, warehouse_models
     from .checks import identity_checks
     from .resources import build_resources
 
     instance = instance or dg.DagsterInstance.ephemeral()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    new, unchanged = new_documents(input_files([settings.corpus_dir]), settings.db_path)
+    new, unchanged = new_documents(input_files([settings.corpus_dir]), settings.db_path, lock_wait)
     resources = build_resources(settings)
     instance.add_dynamic_partitions(DOCUMENTS_PARTITIONS, list(new))
     for sha, path in new.items():
@@ -65,12 +71,16 @@ def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None)
         selection=dg.AssetSelection.checks(*identity_checks),
         instance=instance, resources=resources, raise_on_error=False, run_config=quiet,
     )
-    return RunOutcome(list(new), unchanged, built.success and checked.success)
+    outcome = RunOutcome(list(new), unchanged, built.success and checked.success)
+    if outcome.success:  # BI tools never see a half-built warehouse, nor hold the build file
+        outcome.publish_seconds = publish(settings.db_path, settings.published_db, wait=lock_wait)
+        outcome.published = settings.published_db
+    return outcome
 
 
-def summary_lines(db_path: Path) -> list[str]:
+def summary_lines(db_path: Path, lock_wait: float = 0.0) -> list[str]:
     """What the warehouse holds, for the end of `make run`."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True, wait=lock_wait) as con:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         docs = q("select status, count(*) from raw.documents group by 1 order by 1")
         lines = [
@@ -93,17 +103,26 @@ def summary_lines(db_path: Path) -> list[str]:
     return lines
 
 
-def main() -> int:
+def main(lock_wait: float = DEFAULT_LOCK_WAIT) -> int:
     settings = Settings.from_env()
     try:
-        outcome = run_pipeline(settings)
+        outcome = run_pipeline(settings, lock_wait=lock_wait)
+        lines = summary_lines(settings.db_path, lock_wait)
     except InputError as exc:
         print(f"fiscalwh run: corpus {settings.corpus_dir}: {exc}", file=sys.stderr)
         return 2
+    except WarehouseLocked as exc:
+        print(f"fiscalwh run: {exc}", file=sys.stderr)
+        return LOCKED
     print(f"extracted {len(outcome.extracted)} new document(s), {outcome.unchanged} unchanged "
           f"(corpus: {settings.corpus_dir})")
     print(f"warehouse: {settings.db_path}")
-    for line in summary_lines(settings.db_path):
+    for line in lines:
         print("  " + line)
+    if outcome.published is not None:
+        print(f"published for BI tools (open it read-only): {outcome.published} "
+              f"(copied in {outcome.publish_seconds:.2f} s)")
+    else:
+        print(f"published copy not replaced (the run failed): {settings.published_db}")
     print(f"GX data docs: {settings.gx_docs_dir}")
     return 0 if outcome.success else 1

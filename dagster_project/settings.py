@@ -14,15 +14,16 @@ class Settings:
     db_path: Path  # FISCALWH_DB: the embedded DuckDB warehouse
     corpus_dir: Path  # FISCALWH_CORPUS: the folder the sensor watches
     gx_docs_dir: Path  # FISCALWH_GX_DOCS: where Great Expectations Data Docs are built
+    # FISCALWH_PUBLISHED_DB: the copy BI tools open read-only, replaced after each successful run
+    published_db: Path
 
     @classmethod
     def from_env(cls) -> Settings:
-        settings = cls(
-            db_path=Path(os.environ.get("FISCALWH_DB", REPO / "data" / "warehouse.duckdb")).resolve(),
+        db_path = Path(os.environ.get("FISCALWH_DB", REPO / "data" / "warehouse.duckdb")).resolve()
+        return cls(
+            db_path=db_path,
             corpus_dir=Path(os.environ.get("FISCALWH_CORPUS", REPO.parent / "shared" / "corpus")).resolve(),
             gx_docs_dir=Path(os.environ.get("FISCALWH_GX_DOCS", REPO / "data" / "gx_docs")).resolve(),
+            published_db=Path(os.environ.get("FISCALWH_PUBLISHED_DB",
+                                             db_path.parent / "published" / "warehouse.duckdb")).resolve(),
         )
-        # dbt reads the warehouse path from the same variable (dbt/profiles.yml); dbt runs in dbt/,
-        # so hand it the absolute path.
-        os.environ["FISCALWH_DB"] = str(settings.db_path)
-        return settings

@@ -19,8 +19,14 @@ CREATE TABLE IF NOT EXISTS audit.identity_results (
     reason       VARCHAR,
     source_file  VARCHAR,                    -- identity declaration file
     checked_at   TIMESTAMP NOT NULL,
+    severity     VARCHAR,                    -- error (violation) | warning (not_checkable) | info (rounding); NULL otherwise
+    message      VARCHAR,                    -- the finding in an auditor's words (expectations/findings.yml)
+    suggestion   VARCHAR,                    -- what to do about it
     PRIMARY KEY (doc_id, result_id)
 );
+ALTER TABLE audit.identity_results ADD COLUMN IF NOT EXISTS severity VARCHAR;
+ALTER TABLE audit.identity_results ADD COLUMN IF NOT EXISTS message VARCHAR;
+ALTER TABLE audit.identity_results ADD COLUMN IF NOT EXISTS suggestion VARCHAR;
 
 -- The cells each result involved, with provenance.
 CREATE TABLE IF NOT EXISTS audit.identity_cells (
@@ -59,14 +65,28 @@ CREATE TABLE IF NOT EXISTS audit.document_check_summary (
     checked_at      TIMESTAMP NOT NULL
 );
 
--- Findings: every violation or uncheckable identity with the cells involved.
+-- Findings: one row per violated, uncheckable or rounded identity instance (rule, severity,
+-- message, suggestion, both sides) with the tables and pages of its evidence.
 CREATE OR REPLACE VIEW audit.findings AS
-SELECT r.doc_id, d.file_name, r.suite, r.identity_id, r.instance, r.status, r.description,
+SELECT r.doc_id, d.file_name, d.agency_name, d.fiscal_year, r.result_id, r.identity_id AS rule_id,
+       r.suite, r.instance, r.status, r.severity, r.message, r.suggestion, r.description,
        r.lhs_value, r.rhs_value, r.difference, r.tolerance, r.unit, r.reason,
-       c.role, c.sign, c.table_code, c.row_label, c.row_key, c.subject_code, c.line_no,
+       (SELECT string_agg(DISTINCT c.table_code, ',' ORDER BY c.table_code) FROM audit.identity_cells c
+        WHERE c.doc_id = r.doc_id AND c.result_id = r.result_id) AS tables,
+       (SELECT string_agg(DISTINCT CAST(c.page AS VARCHAR), ',' ORDER BY CAST(c.page AS VARCHAR))
+        FROM audit.identity_cells c WHERE c.doc_id = r.doc_id AND c.result_id = r.result_id) AS pages
+FROM audit.identity_results r
+LEFT JOIN raw.documents d USING (doc_id)
+WHERE r.status IN ('violation', 'not_checkable', 'rounding')
+ORDER BY d.file_name, r.identity_id, r.instance;
+
+-- The evidence of each finding: one row per cell involved, with its page or line.
+CREATE OR REPLACE VIEW audit.finding_evidence AS
+SELECT r.doc_id, d.file_name, r.result_id, r.identity_id AS rule_id, r.status, r.severity,
+       c.cell_index, c.role, c.sign, c.table_code, c.row_label, c.row_key, c.subject_code, c.line_no,
        c.column_key, c.value, c.note, c.source_line, c.page
 FROM audit.identity_results r
 LEFT JOIN raw.documents d USING (doc_id)
-LEFT JOIN audit.identity_cells c USING (doc_id, result_id)
-WHERE r.status IN ('violation', 'not_checkable')
+JOIN audit.identity_cells c USING (doc_id, result_id)
+WHERE r.status IN ('violation', 'not_checkable', 'rounding')
 ORDER BY d.file_name, r.identity_id, r.instance, c.cell_index;

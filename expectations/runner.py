@@ -11,20 +11,32 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from expectations.cells import DocumentCells, list_documents, load_document
 from expectations.completeness import evaluate_completeness, load_completeness
+from expectations.consistency import evaluate_consistency, load_consistency
 from expectations.declarations import load_identities
 from expectations.evaluate import Instance, evaluate_document
+from expectations.narrative_arithmetic import evaluate_narrative_arithmetic, load_narrative_arithmetic
 from expectations.row_identities import evaluate_row_identities, load_row_identities
 from expectations.store import DocumentSummary, ensure_schema, summarise, write_document
-from expectations.suites import SuiteOutcome, judge
-from extract.writer import connect
+from extract.cli import add_lock_wait
+from extract.writer import LOCKED, WarehouseLocked, connect
 
+if TYPE_CHECKING:  # Great Expectations takes seconds to import: only when checks run
+    from expectations.suites import SuiteOutcome
+
+DOCUMENT_FAMILIES: tuple[tuple[Callable[[], Any], Callable[..., dict[str, list[Instance]]]], ...] = (
+    (load_completeness, evaluate_completeness),  # completeness.yml
+    (load_consistency, evaluate_consistency),  # consistency.yml
+    (load_narrative_arithmetic, evaluate_narrative_arithmetic),  # narrative_arithmetic.yml
+)
 DEFAULT_DOCS_DIR = Path("data/gx_docs")
 DEFAULT_TOLERANCE = Decimal("0.01")  # 万元 per summed term (尾数误差)
 
@@ -60,12 +72,13 @@ def _checkable(doc: DocumentCells) -> str | None:
 
 def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: Path | None = None,
                tolerance_wan: Decimal = DEFAULT_TOLERANCE,
-               identity_paths: list[Path] | None = None) -> CheckSummary:
-    """Check the documents (all when doc_ids is None); write audit.*; build Data Docs if asked."""
+               identity_paths: list[Path] | None = None, lock_wait: float = 0.0) -> CheckSummary:
+    """Check the documents (all when doc_ids is None); write audit.*; build Data Docs if asked.
+    Raises WarehouseLocked when another process holds the warehouse for longer than lock_wait s."""
     identities = load_identities(identity_paths)
     sources = {i.id: i.source for i in identities}
     checked_at = datetime.now()
-    con = connect(db_path)
+    con = connect(db_path, wait=lock_wait)
     try:
         ensure_schema(con)
         docs = [load_document(con, d) for d in list_documents(con, doc_ids)]
@@ -86,13 +99,16 @@ def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: P
                 per_doc[doc_id] += instances
                 if notes.get(doc_id, "").startswith("no standard tables"):
                     del notes[doc_id]
-        completeness = load_completeness()
-        for doc_id, instances in evaluate_completeness(con, docs, completeness).items():
-            per_doc[doc_id] += instances
-            sources.update({i.identity_id: completeness.source for i in instances})
+        for load, evaluate in DOCUMENT_FAMILIES:  # families evaluated over a document's raw tables
+            spec = load()
+            for doc_id, instances in evaluate(con, docs, spec).items():
+                per_doc[doc_id] += instances
+                sources.update({i.identity_id: spec.source for i in instances})
         everything = [i for doc in docs for i in per_doc[doc.doc_id]]
         if data_docs_dir is not None:
             Path(data_docs_dir).mkdir(parents=True, exist_ok=True)
+        from expectations.suites import judge
+
         outcomes = judge(everything, data_docs_dir)
         summary = CheckSummary(suites=outcomes, notes=row_notes)
         for doc in docs:
@@ -119,14 +135,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="identity YAML file or folder (default expectations/identities/)")
     parser.add_argument("--fail-on-violation", action="store_true",
                         help="exit 1 when any identity is violated")
+    add_lock_wait(parser)
 
 
 def run_from_args(args: argparse.Namespace) -> int:
     if not args.db.exists():
         print(f"error: no such database: {args.db}", file=sys.stderr)
         return 2
-    summary = run_checks(args.db, args.doc_ids, None if args.no_docs else args.docs_dir,
-                         args.tolerance, args.identities)
+    try:
+        summary = run_checks(args.db, args.doc_ids, None if args.no_docs else args.docs_dir,
+                             args.tolerance, args.identities, args.lock_wait)
+    except WarehouseLocked as exc:
+        print(f"fiscalwh check: {exc}", file=sys.stderr)
+        return LOCKED
     print(summary.table())
     if summary.data_docs_index:
         print(f"Data Docs: {summary.data_docs_index}")

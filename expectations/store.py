@@ -11,6 +11,7 @@ import pandas as pd
 
 from expectations.cells import DocumentCells
 from expectations.evaluate import Instance
+from expectations.findings import Finding, finding
 
 SCHEMA_SQL = Path(__file__).resolve().parent / "audit_schema.sql"
 STATUSES = ("pass", "rounding", "violation", "not_checkable", "not_applicable")
@@ -48,6 +49,12 @@ def summarise(doc: DocumentCells, instances: list[Instance], note: str | None = 
     return DocumentSummary(doc.doc_id, doc.file_name, counts, outcome, note)
 
 
+def _finding_columns(found: Finding | None) -> dict[str, str | None]:
+    if found is None:
+        return {"severity": None, "message": None, "suggestion": None}
+    return {"severity": found.severity, "message": found.message, "suggestion": found.suggestion}
+
+
 def _num(v) -> str | None:
     return None if v is None else str(v)
 
@@ -66,6 +73,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: DocumentCells, instances
             "tolerance": _num(inst.tolerance), "n_terms": inst.n_terms, "unit": doc.unit,
             "status": inst.status, "reason": inst.reason,
             "source_file": sources.get(inst.identity_id), "checked_at": checked_at,
+            **_finding_columns(finding(inst, doc.unit)),
         })
         for k, t in enumerate(inst.cells):
             c = t.cell

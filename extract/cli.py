@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from .writer import DEFAULT_LOCK_WAIT, LOCKED, WarehouseLocked
+
 DEFAULT_DB = Path(os.environ.get("FISCALWH_DB", "data/warehouse.duckdb"))
 
 
@@ -15,10 +17,14 @@ def _extract(args: argparse.Namespace) -> int:
     from .pipeline import InputError, extract_paths
 
     try:
-        summary = extract_paths(args.paths, args.db, workers=args.workers, force=args.force)
+        summary = extract_paths(args.paths, args.db, workers=args.workers, force=args.force,
+                                lock_wait=args.lock_wait)
     except InputError as exc:
         print(f"fiscalwh extract: {exc}", file=sys.stderr)
         return 2
+    except WarehouseLocked as exc:
+        print(f"fiscalwh extract: {exc}", file=sys.stderr)
+        return LOCKED
     print(summary)
     return 0
 
@@ -26,7 +32,13 @@ def _extract(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from dagster_project.run import main as run_main
 
-    return run_main()
+    return run_main(lock_wait=args.lock_wait)
+
+
+def add_lock_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lock-wait", type=float, default=DEFAULT_LOCK_WAIT, metavar="SECONDS",
+                        help="how long to wait for a warehouse another process holds before exiting with "
+                             f"status {LOCKED} (default: %(default)s)")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -44,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", type=Path, default=DEFAULT_DB, help="DuckDB file (default: %(default)s)")
     p.add_argument("--workers", type=int, default=None, help="parallel processes (default: cores)")
     p.add_argument("--force", action="store_true", help="re-extract documents already loaded")
+    add_lock_wait(p)
     p.set_defaults(func=_extract)
     c = sub.add_parser("check", help="check the accounting identities of the documents in a warehouse")
     from expectations.runner import add_arguments
@@ -52,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     c.set_defaults(func=_check)
     r = sub.add_parser("run", help="the whole pipeline in-process via Dagster: extract new documents of "
                                    "FISCALWH_CORPUS, dbt build, identity checks; prints a summary")
+    add_lock_wait(r)
     r.set_defaults(func=_run)
     args = parser.parse_args(argv)
     return args.func(args)

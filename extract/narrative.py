@@ -12,6 +12,16 @@ little context, names the figure:
   alone (no figure), so a figure is only emitted when its meaning is known.
 Scope (all | fiscal_grant | general_budget) comes from the label, else the sentence, else the
 section heading. Values keep their sign (减少/下降 -> negative) and the sentence they came from.
+
+Nothing is read from a sentence whose reading is in doubt (issue 12):
+- a figure's unit must fit its metric: money only from 万元/元, rates and shares only from %
+  ('基本支出完成全年目标的 92%' is no amount);
+- an amount in brackets with the meaning of the figure before the brackets is its part
+  ('公务接待费 0.39 万元（国（境）外公务接待 0.00 万元）') and is not read;
+- letter-spaced digits are one number ('1 4 1 3 . 8 4万元'; raw_value keeps the printed text);
+- a change rate printed without its % sign right after the amount of the same change
+  ('增加 150.00 万元，增长 13.95。') is that rate, its raw_value showing no sign;
+- printed_decimals keeps the printed precision (rates are compared at it downstream).
 """
 
 from __future__ import annotations
@@ -23,7 +33,16 @@ from decimal import Decimal
 from .narrative_text import Sentence, sentences
 from .records import Row
 
-_MENTION = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|元|%|％|个|辆|台|分)")
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# letter-spaced: one character between single spaces ('1 4 1 3 . 8 4', '1 , 4 1 3 . 8 4')
+_SPACED = r"\d(?: \d){0,2}(?: , \d \d \d)+(?: \. \d(?: \d)*)?|\d(?: \d)*(?: \. \d(?: \d)*)?"
+# a number with its unit, or a bare number ending a clause (group 2 None: a rate without its % sign)
+_MENTION = re.compile(
+    rf"(?<![\d.,])({_SPACED}|{_NUMBER})\s*(?:(万元|元|%|％|个|辆|台|分)|(?=[，；;。！？]|$))")
+_BARE_RATE = re.compile(r"(比上年|较上年|同比)?(增长|下降|上升|降低)了?")
+_RELATIVE = ("_share", "_change", "_change_pct", "completion_rate")
+_COUNT_UNITS = {"vehicles": "辆", "equipment_over_1m": "台", "projects_self_evaluated": "个",
+                "self_evaluation_score": "分"}
 _CLAUSE = re.compile(r"[，,；;：:。！？]")
 _CHANGE = re.compile(r"(增加|减少|增长|下降|上升|上涨|降低|减)")
 _NEGATIVE = re.compile(r"(减少|下降|降低|减)")
@@ -160,6 +179,27 @@ def _scope(label: str, before: str, section: str | None) -> str:
 def _root_metric(metric: str) -> str:
     """'expenditure_basic_share' -> 'expenditure_basic'."""
     return re.sub(r"(_share|_change_pct|_change)$", "", metric)
+
+
+def _fits_unit(metric: str, unit: str) -> bool:
+    """Money metrics are read only from 万元/元, rates and shares only from %, counts from their unit."""
+    if metric.endswith(("_share", "_change_pct", "completion_rate")):
+        return unit == "%"
+    root = _root_metric(metric)
+    if root in _COUNT_UNITS:
+        return unit == _COUNT_UNITS[root]
+    return unit in ("万元", "元")
+
+
+def _open_bracket(text: str, pos: int) -> int:
+    """Offset of the outermost bracket still open at `pos`, else -1."""
+    opened: list[int] = []
+    for i, char in enumerate(text[:pos]):
+        if char in "（(":
+            opened.append(i)
+        elif char in "）)" and opened:
+            opened.pop()
+    return opened[0] if opened else -1
 
 
 def _strip_lead(text: str) -> str:
@@ -318,38 +358,56 @@ def _figures(sentence: Sentence, ctx: _Context) -> None:
     if path is not None:
         ctx.subject = path
     last_end = 0
+    read: list[tuple[int, dict]] = []  # (end offset, figure) of this sentence
     for m in _MENTION.finditer(text):
         raw_label = text[last_end : m.start()]
         clause = _CLAUSE.split(raw_label)[-1]
         label = _strip_lead(re.sub(r"\s+", "", clause))
         before = re.sub(r"\s+", "", text[: m.start()])
         unit = "%" if m.group(2) == "％" else m.group(2)
+        if unit is None:  # '增加 150.00 万元，增长 13.95。': the rate of the change just read
+            previous = read[-1][1]["metric"] if read and read[-1][0] == last_end else ""
+            if not (_BARE_RATE.fullmatch(label) and previous.endswith("_change")):
+                continue
+            unit = "%"
         last_end = m.end()
         base = _classify(label, before, unit, sentence, ctx)
-        if base is None:
+        if base is None or (base is not PRIOR and not _fits_unit(base.metric, unit)):
             ctx.fresh = False
             continue
         if base is PRIOR:
             continue
-        if not base.metric.endswith(("_share", "_change", "_change_pct", "completion_rate")):
+        scope = base.scope if _root_metric(base.metric) in SCOPED else None
+        bracket = _open_bracket(text, m.start())
+        if bracket >= 0 and not base.metric.endswith(_RELATIVE):
+            # '公务接待费 0.39 万元（国（境）外公务接待 0.00 万元）': a part of the figure it qualifies
+            qualified = [f for end, f in read if end <= bracket]
+            if qualified and (qualified[-1]["metric"], qualified[-1]["scope"], qualified[-1]["subject"]) == (
+                    base.metric, scope, base.subject):
+                continue
+        elif not base.metric.endswith(_RELATIVE):
             ctx.base, ctx.fresh = base, True
-        value = Decimal(m.group(1).replace(",", ""))
+        number = re.sub(r"[\s,]", "", m.group(1))
+        value = Decimal(number)
         if base.metric.endswith(("_change", "_change_pct")) and _NEGATIVE.search(label):
             value = -value
         line, page = sentence.locate(m.start())
-        ctx.figures.append({
+        figure = {
             "metric": base.metric,
-            "scope": base.scope if _root_metric(base.metric) in SCOPED else None,
+            "scope": scope,
             "subject": base.subject,
             "value": value,
             "unit": unit,
-            "raw_value": m.group(0),
+            "raw_value": m.group(0).rstrip(),
+            "printed_decimals": len(number.partition(".")[2]),
             "label": label,
             "section": sentence.section,
             "sentence": text.strip(),
             "source_line": line,
             "page": page,
-        })
+        }
+        read.append((m.end(), figure))
+        ctx.figures.append(figure)
 
 
 def extract_narrative(rows: list[Row]) -> dict[str, list[dict]]:

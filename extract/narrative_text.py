@@ -59,6 +59,8 @@ def _continues(previous: str, text: str, heading: bool) -> bool:
     if heading or HEADING.match(text):
         return False
     if _is_heading(previous):
+        if re.search(r"[：:]\S", previous):
+            return True  # a numbered item running on after its colon ('…绩效自评综述：全' / '年预算数 …')
         # a numbered item wrapped in the middle of its 类/款/项 path is not a heading
         flat = previous.replace("（", "(").replace("）", ")")
         return "(类)" in flat and "(项)" not in flat

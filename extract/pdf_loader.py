@@ -215,9 +215,14 @@ def _read_pages(pdf: pdfium.PdfDocument, texts: list[str | None], table_pages: s
                     "or empty table rows?)", page=number))
             continue
         if i in table_pages:
-            rows.extend(Row(cells=r.cells, page=number) for r in layout(i))
-        else:
-            rows.extend(Row(cells=(line,), page=number) for line in _text_lines(text))
+            try:
+                rows.extend(Row(cells=r.cells, page=number) for r in layout(i))
+                continue
+            except Exception as exc:  # a damaged page (pdfminer chokes on it) costs its layout only
+                issues.append(ExtractionIssue(
+                    "error", f"page {number}: layout analysis failed ({type(exc).__name__}: {exc}); "
+                    "read as plain text lines", page=number))
+        rows.extend(Row(cells=(line,), page=number) for line in _text_lines(text))
     return rows
 
 
@@ -230,6 +235,14 @@ def _unmeasured_text(page: pdfium.PdfPage) -> bool:
     return False
 
 
+def _close_quietly(plumber: Any) -> None:
+    """Close a pdfplumber.PDF; its close() reads every page, which fails on a damaged file."""
+    try:
+        plumber.close()
+    except Exception:
+        plumber.stream.close()
+
+
 class _LayoutReader:
     """Page index -> printed rows. The pdfium engine reads a page with pdfplumber instead when
     pdfium cannot measure its text (see _unmeasured_text); pdfplumber opens only if needed."""
@@ -237,6 +250,7 @@ class _LayoutReader:
     def __init__(self, path: Path, pdf: pdfium.PdfDocument, engine: str, stack: ExitStack):
         self.path, self.pdf, self.engine, self.stack = path, pdf, engine, stack
         self._plumber: Any = None  # a pdfplumber.PDF once opened
+        self._plumber_error: Exception | None = None  # why it could not be opened
 
     def __call__(self, i: int) -> list:
         if self.engine == "pdfium":
@@ -248,10 +262,17 @@ class _LayoutReader:
         return self._read_plumber(i)
 
     def _read_plumber(self, i: int) -> list:
+        if self._plumber_error is not None:
+            raise self._plumber_error
         if self._plumber is None:
             import pdfplumber  # the reference engine, loaded only when used
 
-            self._plumber = self.stack.enter_context(pdfplumber.open(self.path))
+            try:
+                self._plumber = pdfplumber.open(self.path)
+            except Exception as exc:  # a damaged file: every page falls back, without retrying
+                self._plumber_error = exc
+                raise
+            self.stack.callback(_close_quietly, self._plumber)
         page = self._plumber.pages[i]
         chars = [Char(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars]
         rows = page_rows(chars, page.edges, float(page.width), float(page.height))

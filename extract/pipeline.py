@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +17,7 @@ import duckdb
 
 from . import extractor_version, meta
 from .catalogue import catalogue, detect_variant
+from .consistency_facts import extract_mentions
 from .load import LoadedDocument, LoadError, load_document, sha256_file
 from .locate import TableRegion, locate_tables
 from .narrative import extract_narrative
@@ -33,7 +35,7 @@ ExtraExtractor = Callable[[list[Row]], dict[str, list[dict]]]
 
 
 def extra_extractors() -> list[ExtraExtractor]:
-    return [extract_performance, extract_narrative, extract_sections]
+    return [extract_performance, extract_narrative, extract_sections, extract_mentions]
 
 
 @dataclass
@@ -122,6 +124,8 @@ def extract_document(path: Path, sha256: str | None = None) -> Extraction:
         _set_status(result)
     except LoadError as exc:
         _fail(result, str(exc), exc.status)
+    except OSError as exc:  # the file cannot be read (a symlink loop, a permission): not a code bug
+        _fail(result, f"cannot read file: {exc}")
     except Exception as exc:  # a parser bug must not stop the batch; keep the trace as evidence
         log.exception("extraction of %s failed", path)
         _fail(result, f"{type(exc).__name__}: {exc}")
@@ -248,23 +252,57 @@ def pending_files(files: list[Path], known: set[str]) -> tuple[list[tuple[Path, 
     return pending, len(files) - len(pending)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker is killed when its parent dies (even by kill -9), on Linux;
+    elsewhere it exits at its next task (see _extract_in_worker)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if not _alive(parent):  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _extract_in_worker(path: Path, sha256: str | None, parent: int) -> Extraction:
+    if not _alive(parent):
+        os._exit(1)
+    return extract_document(path, sha256)
+
+
 def extract_paths(paths: Iterable[Path], db_path: Path, *, workers: int | None = None,
-                  force: bool = False) -> Summary:
+                  force: bool = False, lock_wait: float = 0.0) -> Summary:
     """Extract every file (in parallel processes) and write each to the DuckDB file.
 
     A file already extracted by this extractor code (same sha256), or a copy of one in the
-    batch, is skipped unless force. Raises InputError when a path is missing or there is no file.
+    batch, is skipped unless force. Raises InputError when a path is missing or there is no file,
+    WarehouseLocked when another process holds the file for longer than lock_wait seconds.
     """
     files = input_files(paths)
     summary = Summary()
-    with connect(db_path) as con:
+    with connect(db_path, wait=lock_wait) as con:
         ensure_schema(con)
         todo, summary.skipped = pending_files(files, set() if force else known_documents(con))
         paths, digests = [p for p, _ in todo], [d for _, d in todo]
         workers = workers or min(len(todo), os.cpu_count() or 1)
-        with ProcessPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
+        parent = os.getpid()
+        with (ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(parent,))
+              if workers > 1 else nullcontext()) as pool:
             # each document is written as soon as it is extracted: a crash keeps what came before
-            for ex in (pool.map if pool else map)(extract_document, paths, digests):
+            done = (pool.map(_extract_in_worker, paths, digests, [parent] * len(paths)) if pool
+                    else map(extract_document, paths, digests))
+            for ex in done:
                 write_document(con, ex.result, ex.file_path, ex.n_pages)
                 summary.documents[ex.result.status] = summary.documents.get(ex.result.status, 0) + 1
                 summary.tables += len(ex.result.tables)

@@ -75,11 +75,15 @@ CREATE TABLE IF NOT EXISTS raw.narrative_figures (
     subject       VARCHAR,                    -- 功能分类 path (类/款/项), "三公" item, part name; NULL = overall
     value         DECIMAL(18, 4) NOT NULL,    -- signed for changes (减少/下降 -> negative)
     unit          VARCHAR NOT NULL,           -- 万元 | 元 | % | 个 | 辆 | 台 | 分
-    raw_value     VARCHAR NOT NULL,           -- number and unit as printed
+    raw_value     VARCHAR NOT NULL,           -- number and unit as printed ('1 4 1 3 . 8 4万元'; '13.95' when the % sign is missing)
     label         VARCHAR,                    -- the words naming the figure (text before the number)
     section       VARCHAR,                    -- top-level heading (一、…) the sentence is under
     sentence      VARCHAR NOT NULL,           -- the sentence the figure came from, as printed
     source_line   INTEGER,
     page          INTEGER,
+    printed_decimals INTEGER,                 -- decimals printed ('77.1%' -> 1): rates are compared at it
     PRIMARY KEY (doc_id, figure_index)
 );
+
+-- Warehouses created before these columns existed.
+ALTER TABLE raw.narrative_figures ADD COLUMN IF NOT EXISTS printed_decimals INTEGER;

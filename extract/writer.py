@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import logging
+import os
+import re
+import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,12 +30,101 @@ STORAGE_COMPATIBILITY = "v1.4.0"
 CONNECT_CONFIG = {"storage_compatibility_version": STORAGE_COMPATIBILITY}
 
 
-def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a new file is created readable by DuckDB 1.4 and later clients."""
-    if read_only:
-        return duckdb.connect(str(db_path), read_only=True)
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(db_path), config=dict(CONNECT_CONFIG))
+DEFAULT_LOCK_WAIT = 5.0  # seconds to wait for a warehouse another process holds
+LOCKED = 3  # exit status of the commands when the warehouse stays locked
+LOCK_POLL = 0.5  # seconds between attempts to open it
+_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """The process holding a DuckDB file, as DuckDB's lock error names it (None: not named)."""
+
+    program: str | None
+    pid: int | None
+
+    def __str__(self) -> str:
+        return f"{self.program} (PID {self.pid})" if self.pid is not None else "another process"
+
+
+def lock_holder(message: str) -> LockHolder | None:
+    """The holder named by a DuckDB IO error, or None when the error is not a lock conflict."""
+    if "Could not set lock on file" not in message:
+        return None
+    found = _HOLDER.search(message)
+    return LockHolder(found["program"], int(found["pid"])) if found else LockHolder(None, None)
+
+
+class WarehouseLocked(Exception):
+    """Another process held the warehouse for longer than we were allowed to wait (exit status 3)."""
+
+    def __init__(self, db_path: Path | str, holder: LockHolder, waited: float):
+        super().__init__(f"warehouse {db_path} is locked by {holder}; gave up after {waited:.1f} s "
+                         "(--lock-wait SECONDS waits longer)")
+        self.db_path, self.holder, self.waited = Path(db_path), holder, waited
+
+
+def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a new file is created readable by DuckDB 1.4 and later clients.
+
+    While another process holds the file, retry every LOCK_POLL seconds for up to `wait` seconds,
+    then raise WarehouseLocked naming the holder.
+    """
+    if not read_only:
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    while True:
+        try:
+            if read_only:
+                return duckdb.connect(str(db_path), read_only=True)
+            return duckdb.connect(str(db_path), config=dict(CONNECT_CONFIG))
+        except duckdb.IOException as exc:
+            holder = lock_holder(str(exc))
+            waited = time.monotonic() - started
+            if holder is None:
+                raise
+            if waited >= wait:
+                raise WarehouseLocked(db_path, holder, waited) from None
+            time.sleep(min(LOCK_POLL, wait - waited))
+
+
+def publish(source: Path | str, target: Path | str, *, wait: float = 0.0) -> float:
+    """Copy the warehouse to target atomically, for BI tools; returns the seconds it took.
+
+    The source is checkpointed (its WAL folded in) and closed, then copied under a shared lock
+    (the kind DuckDB readers take: no writer can open the file meanwhile) to a temporary file
+    beside target, fsynced and renamed over target. A reader holding the old target keeps reading
+    it; a new reader opens the new copy. No connection to source may be open in this process
+    (closing any descriptor of a file drops the process's locks on it).
+    """
+    started = time.monotonic()
+    deadline = started + wait
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    while True:
+        with connect(source, wait=max(0.0, deadline - time.monotonic())) as con:
+            con.execute("checkpoint")
+        with open(source, "rb") as src:
+            try:
+                fcntl.lockf(src, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:  # a writer opened it since: wait for it in connect, which names it
+                continue
+            try:
+                with open(temporary, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+                os.replace(temporary, target)
+            finally:
+                temporary.unlink(missing_ok=True)
+        break
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself survives a crash
+    finally:
+        os.close(folder)
+    return time.monotonic() - started
 
 
 def schema_files() -> list[Path]:

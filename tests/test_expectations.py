@@ -161,11 +161,17 @@ def test_findings_view_lists_cells_with_provenance(wuhan_db: Path) -> None:
     mutate(wuhan_db, "wuhan", "T01", "income", line_no=27)
     run_checks(wuhan_db, ["wuhan"])
     con = duckdb.connect(str(wuhan_db), read_only=True)
-    rows = con.execute("SELECT role, table_code, line_no, column_key, value, source_line FROM audit.findings"
-                       " WHERE identity_id = 'T01.income_total' AND value IS NOT NULL").fetchall()
+    rows = con.execute("SELECT role, table_code, line_no, column_key, value, source_line FROM audit.finding_evidence"
+                       " WHERE rule_id = 'T01.income_total' AND value IS NOT NULL").fetchall()
+    finding = con.execute("SELECT severity, message, suggestion, status, tables FROM audit.findings"
+                          " WHERE rule_id = 'T01.income_total'").fetchall()
     con.close()
     assert sorted(rows) == [("lhs", "T01", 27, "income", Decimal("805.61"), 106),
                             ("rhs", "T01", 1, "income", Decimal("804.61"), 101)]
+    # one row per finding, in an auditor's words, with what to do
+    assert finding == [("error", "收入支出决算总表 本年收入合计 = Σ 收入项目 (27 行 = 1+2+…+8 行)：左边 805.61万元，"
+                        "右边 804.61万元，相差 1.00万元（容差 0.01万元）", "核对表内合计行、总计行与各项目行的勾稽关系",
+                        "violation", "T01")]
 
 
 # --- uncheckable documents, units, preconditions, idempotency, Data Docs --------------------

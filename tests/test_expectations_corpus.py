@@ -113,7 +113,7 @@ def test_mutated_real_documents_give_findings_with_provenance(corpus_db: Path, t
     run_checks(db, [text_doc, pdf_doc])
     con = duckdb.connect(str(db), read_only=True)
     found = con.execute(
-        "SELECT doc_id, identity_id, table_code, row_key, value, source_line, page FROM audit.findings"
+        "SELECT doc_id, rule_id, table_code, row_key, value, source_line, page FROM audit.finding_evidence"
         " WHERE status = 'violation' AND row_key IN ('personnel_total', 'carryover_begin')"
         " ORDER BY 1, 2").fetchall()
     con.close()

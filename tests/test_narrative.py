@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import duckdb
 import pytest
 
 from extract.load import load_document
@@ -11,7 +12,7 @@ from extract.narrative import extract_narrative
 from extract.performance import extract_performance
 from extract.records import Row
 
-from .conftest import PUTUO_PDF, seed
+from .conftest import PUTUO_PDF, REPO, seed
 
 
 def figures(prefix: str) -> list[dict]:
@@ -205,3 +206,123 @@ def test_a_projects_own_completion_rate_is_not_the_departments():
     ))["narrative_figures"]
     assert one(figs, "project_completion_rate")["value"] == D("93.27")
     assert one(figs, "completion_rate")["value"] == D("105.16")
+
+
+# --- issue 12 point 6: never invent a finding from a misread sentence ----------------------
+
+XIAN_PDF = PUTUO_PDF.parent / "西安市卫生健康委员会（汇总）2022年度部门决算.pdf"
+
+
+def test_a_percentage_is_never_an_amount():
+    """'完成全年目标的 92%' after a money family names no amount: a money metric is only read from
+    万元/元, a rate or share only from %."""
+    figs = extract_narrative(prose(
+        "（二）项目支出情况。2023年项目支出 214.12 万元，项目支出完成全年目标的 92%。",
+        "2023年度“三公”经费支出 0.39 万元，“三公”经费完成 92%。",
+        "机关运行经费 61.20 万元，完成全年目标的 92%。",
+    ))["narrative_figures"]
+    assert [(f["metric"], f["value"], f["unit"]) for f in figs] == [
+        ("expenditure_project", D("214.12"), "万元"), ("three_public_final", D("0.39"), "万元"),
+        ("operating_cost", D("61.20"), "万元")]
+
+
+def test_a_bracketed_sub_amount_never_replaces_its_figure():
+    # the 国（境）外 part in brackets was read as a second 公务接待 figure of 0.00
+    figs = extract_narrative(prose(
+        "2023年度“三公”经费支出决算 0.39 万元。其中：公务接待费 0.39 万元"
+        "（国内公务接待 0.39 万元，国（境）外公务接待 0.00 万元）。",
+    ))["narrative_figures"]
+    assert [(f["metric"], f["subject"], f["value"]) for f in figs] == [
+        ("three_public_final", "total", D("0.39")), ("three_public_final", "reception", D("0.39"))]
+    figs = extract_narrative(prose("国内公务接待支出 0.39 万元（含外宾接待支出 0.00 万元）。"))["narrative_figures"]
+    assert [(f["subject"], f["value"]) for f in figs] == [("reception", D("0.39"))]
+    # a separately labelled item in brackets is its own figure, the base stays the total
+    figs = extract_narrative(prose(
+        "“三公”经费支出决算 0.39 万元（其中：公务接待费 0.39 万元），比上年减少 0.10 万元。"))["narrative_figures"]
+    assert [(f["metric"], f["subject"], f["value"]) for f in figs] == [
+        ("three_public_final", "total", D("0.39")), ("three_public_final", "reception", D("0.39")),
+        ("three_public_final_change", "total", D("-0.10"))]
+
+
+def test_a_rate_without_its_percent_sign_is_still_a_rate():
+    text = "2023年度收入总计 1225.85 万元，比上年增加 150.00 万元，增长 13.95{}。"
+    bare = one(extract_narrative(prose(text.format("")))["narrative_figures"], "total_income_expenditure_change_pct")
+    signed = one(extract_narrative(prose(text.format("%")))["narrative_figures"], "total_income_expenditure_change_pct")
+    assert (bare["value"], bare["unit"], bare["raw_value"]) == (D("13.95"), "%", "13.95")
+    assert (signed["value"], signed["unit"], signed["raw_value"]) == (D("13.95"), "%", "13.95%")
+    assert {k: v for k, v in bare.items() if k != "raw_value"} == {
+        k: v for k, v in signed.items() if k not in ("raw_value", "sentence")} | {"sentence": bare["sentence"]}
+    # a bare number is a rate only right after the amount of the same change
+    figs = extract_narrative(prose("2023年度收入总计 1225.85 万元，增长 13.95。",
+                                   "比上年增加 150.00 万元，自评得分 95。"))["narrative_figures"]
+    assert [f["metric"] for f in figs] == ["total_income_expenditure"]
+
+
+def test_letter_spaced_digits_are_one_number():
+    """西安市卫生健康委员会 2022 p12 and p35: amounts printed letter-spaced."""
+    figs = extract_narrative(prose(
+        "2.教育支出（类）普通教育（款）学前教育（项）。年初预算 9 9 9 . 8 3万元，"
+        "支出决算 1 , 1 8 2 . 5 9万元，完成年初预算的118.28%。",
+        "10.西安市中心血站采供血专用设备类项目绩效自评综述：全年预算数 1 4 1 3 . 8 4万元，"
+        "执行数 1 3 1 8 . 7 2万元，完成预算的93.27%。",
+    ))["narrative_figures"]
+    read = [(f["metric"], f["value"], f["raw_value"]) for f in figs]
+    assert read == [
+        ("subject_budget_initial", D("999.83"), "9 9 9 . 8 3万元"),
+        ("subject_final", D("1182.59"), "1 , 1 8 2 . 5 9万元"),
+        ("completion_rate", D("118.28"), "118.28%"),
+        ("subject_budget_full_year", D("1413.84"), "1 4 1 3 . 8 4万元"),
+        ("subject_final", D("1318.72"), "1 3 1 8 . 7 2万元"),
+        ("project_completion_rate", D("93.27"), "93.27%")]
+
+
+def test_each_figure_keeps_its_printed_precision():
+    figs = extract_narrative(prose(
+        "本年度一般公共预算财政拨款支出年初预算为448.40万元，支出决算为345.86万元，完成年初预算的77.1%。",
+        "项目全年预算数 3 5 0万元，执行数 3 2 2 . 1 5万元，完成预算的92%。",
+    ))["narrative_figures"]
+    assert [(f["raw_value"], f["printed_decimals"]) for f in figs] == [
+        ("448.40万元", 2), ("345.86万元", 2), ("77.1%", 1), ("3 5 0万元", 0), ("3 2 2 . 1 5万元", 2), ("92%", 0)]
+    # the rows fit raw.narrative_figures (printed_decimals included), also in a warehouse made before it
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.narrative_figures (doc_id varchar, figure_index integer, "
+                "metric varchar, scope varchar, subject varchar, value decimal(18, 4), unit varchar, "
+                "raw_value varchar, label varchar, section varchar, sentence varchar, source_line integer, "
+                "page integer)")
+    con.execute((REPO / "extract" / "schema_performance.sql").read_text(encoding="utf-8"))
+    for f in figs:
+        cols = ["doc_id", *f]
+        con.execute(f"insert into raw.narrative_figures ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+                    ["d1", *f.values()])
+    stored = con.execute("select printed_decimals from raw.narrative_figures where raw_value = '77.1%'")
+    assert stored.fetchone() == (1,)
+
+
+@pytest.fixture(scope="module")
+def xian() -> list[dict]:
+    if not XIAN_PDF.exists():
+        pytest.skip("shared PDF not found")
+    return extract_narrative(load_document(XIAN_PDF).rows)["narrative_figures"]
+
+
+def test_xian_reads_what_was_read_right_and_no_more(xian):
+    """西安市卫生健康委员会 2022: the rules change only the misread figures."""
+    general = [(f["metric"], f["value"], f["printed_decimals"]) for f in xian if f["page"] == 11
+               and f["scope"] == "general_budget"]
+    assert general == [("subject_budget_initial", D("139217.01"), 2), ("subject_final", D("296047.75"), 2),
+                       ("completion_rate", D("212.65"), 2), ("subject_final_share", D("14.27"), 2)]
+    vocational = "教育支出/职业教育/中等职业教育"
+    assert [(f["metric"], f["value"]) for f in xian if f["subject"] == vocational] == [
+        ("subject_budget_initial", D("2453.36")), ("subject_final", D("3301.03")), ("completion_rate", D("134.55"))]
+    # letter-spaced amounts were read as their last digit ('9 9 9 . 8 3万元' -> 3)
+    preschool = [(f["metric"], f["value"]) for f in xian if f["subject"] == "教育支出/普通教育/学前教育"]
+    assert preschool == [("subject_budget_initial", D("999.83")), ("subject_final", D("1182.59")),
+                         ("completion_rate", D("118.28"))]
+    # p35: '…绩效自评综述：全' / '年预算数 1 4 1 3 . 8 4万元，…' is one paragraph, not a heading and a line
+    project = [(f["metric"], f["subject"], f["value"], f["raw_value"]) for f in xian
+               if f["page"] == 35 and f["value"] in (D("1413.84"), D("1318.72"))]
+    assert project == [("subject_budget_full_year", None, D("1413.84"), "1 4 1 3 . 8 4万元"),
+                       ("subject_final", None, D("1318.72"), "1 3 1 8 . 7 2万元")]
+    # a 绩效目标 table row read as prose gave a 100% '工程' amount
+    assert all(f["unit"] in ("万元", "元") for f in xian if f["metric"].startswith("procurement_")
+               and not f["metric"].endswith("_share"))

@@ -61,6 +61,10 @@ def test_a_misread_table_is_suspect_and_its_identities_not_checkable(tmp_path, t
         "select status, reason from audit.identity_results where identity_id like 'T03.%' "
         "or identity_id like 'X.T01_T03%'").fetchall()
     assert on_t03 and all(s == "not_checkable" and r.startswith("extraction:") for s, r in on_t03)
+    # an extraction finding: a warning asking for a look at the original, never an error
+    assert {row for row in con.execute(
+        "select severity, suggestion from audit.findings where rule_id like 'T03.%'").fetchall()} == {
+        ("warning", "自动核对未能进行（报表未找到或识别存疑），请对照原文人工核对")}
     assert "violation" not in _statuses(con, "T03.") and "violation" not in _statuses(con, "X.T01_T03")
     # the other tables are still judged
     assert _statuses(con, "T05.").get("pass", 0) > 0

@@ -107,7 +107,7 @@ def test_extract_on_a_locked_warehouse_waits_then_exits_3_with_one_line(tmp_path
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 3
     assert len(err) == 1 and f"(PID {holder.pid})" in err[0] and "locked" in err[0], err
-    assert 2 <= elapsed < 4
+    assert 2 <= elapsed < 5  # the wait, plus the start of the command
     assert _rows(db, "select count(*) from raw.documents") == [(1,)]
 
 
@@ -218,8 +218,9 @@ def test_kill_9_mid_extraction_then_a_rerun_equals_a_clean_run(tmp_path: Path, k
     folder = corpus_copies(tmp_path / "inbox")
     db, scratch = tmp_path / "w.duckdb", tmp_path / "scratch"
     scratch.mkdir()
+    log = (tmp_path / "killed.log").open("wb")  # not a pipe: orphaned workers would keep it open
     proc = subprocess.Popen([str(FISCALWH), "extract", str(folder), "--db", str(db), "--workers", "2"],
-                            cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            cwd=REPO, start_new_session=True, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 120
         while documents_so_far(db, scratch) < 1:
@@ -228,7 +229,7 @@ def test_kill_9_mid_extraction_then_a_rerun_equals_a_clean_run(tmp_path: Path, k
             time.sleep(0.2)
         assert proc.poll() is None
         os.killpg(proc.pid, signal.SIGKILL) if kill == "group" else os.kill(proc.pid, signal.SIGKILL)
-        proc.communicate()
+        proc.wait()
         deadline = time.monotonic() + 5
         while alive_in_group(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -238,6 +239,7 @@ def test_kill_9_mid_extraction_then_a_rerun_equals_a_clean_run(tmp_path: Path, k
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        log.close()
     rerun = subprocess.run([str(FISCALWH), "extract", str(folder), "--db", str(db)], cwd=REPO,
                            capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
@@ -332,12 +334,16 @@ def test_run_over_the_corpus_plus_bad_files(tmp_path: Path, monkeypatch) -> None
     docs = {name: (status, error) for name, status, error in
             _rows(db, "select file_name, status, error from raw.documents")}
     by_status = _rows(db, "select status, count(*) from raw.documents group by 1 order by 1")
-    print(f"\nbad-folder run: {elapsed:.1f} s; documents by status: {by_status}")
+    print(f"\nbad-folder run: {elapsed:.1f} s (publishing {outcome.publish_seconds:.2f} s); "
+          f"documents by status: {by_status}")
     assert outcome.success
     assert len(docs) == 9 + len(expected_bad)
     assert {name: docs[name][0] for name in expected_bad} == expected_bad
     assert all(error for status, error in docs.values() if status != "ok"), docs
     assert docs["huge_number.txt"][1] and HUGE in docs["huge_number.txt"][1]
+    assert docs["loop.txt"][1].startswith("cannot read file")
+    # every bad file is an input problem with its reason, none a crash of the extractor code
+    assert _rows(db, "select count(*) from raw.extraction_issues where message like 'Traceback%'") == [(0,)]
     good = {n: s for n, (s, _) in docs.items() if n not in expected_bad}
     assert sorted(good.values()) == ["no_tables"] * 2 + ["ok"] * 6 + ["partial"]  # as without the bad files
     # the marts are built and the identities checked for every document that loaded
@@ -360,7 +366,7 @@ def small_pdfs(folder: Path) -> list[Path]:
     from .pdf_fixtures import text_to_pdf
 
     pdfs = []
-    for source, pages in ((PUTUO_PDF, [0, 5, 6, 11, 12]), (SWU_PDF, [0, 7, 8, 9, 10])):
+    for source, pages in ((PUTUO_PDF, [5, 6]), (SWU_PDF, [7, 8])):
         src, new = pdfium.PdfDocument(str(source)), pdfium.PdfDocument.new()
         new.import_pages(src, pages)
         new.save(str(folder / f"{source.stem[:4]}.pdf"))
@@ -398,7 +404,7 @@ def test_fuzzed_pdfs_end_with_a_status_and_a_reason(tmp_path: Path) -> None:
     statuses: dict[str, int] = {}
     started = time.monotonic()
     for n in range(300):
-        base = bases[n % len(bases)]
+        base = bases[(0, 1, 2, 1, 2)[n % 5]]  # 普陀 (its fonts are not embedded: pdfplumber, slow) 1 in 5
         how, data = mutate(base.read_bytes(), rng)
         path = tmp_path / f"variant_{n:03}.pdf"
         path.write_bytes(data)

@@ -3,6 +3,9 @@
 -- by 功能分类 name path, the 绩效自评表 of the document), or, for a completion rate, the rate
 -- computed from the budget and final stated just before it. Nothing is smoothed over: a figure
 -- that disagrees with its counterpart is kept as printed with check_status = 'mismatch'.
+-- A rate is compared at the precision it is printed with ("77.1%" for 345.86 / 448.40 = 77.13%):
+-- the computed rate rounded half-up to the printed decimals, give or take one unit of the last
+-- printed digit and what the rounding of the stated amounts can move the rate.
 with
 
 figures as (
@@ -10,7 +13,9 @@ figures as (
     select
         *,
         -- a joint "收、支总计" is compared with the income half of the 总计 row
-        coalesce(subject, case when metric = 'total_income_expenditure' then 'income' end) as match_subject
+        coalesce(subject, case when metric = 'total_income_expenditure' then 'income' end) as match_subject,
+        -- decimals printed ("77.1%" -> 1, "1 4 1 3 . 8 4万元" -> 2), as raw.narrative_figures.printed_decimals
+        length(regexp_extract(replace(raw_value, ' ', ''), '[.](\d+)', 1)) as printed_decimals
     from {{ ref('stg_narrative_figures') }}
 
 ),
@@ -270,6 +275,8 @@ finals as (
         coalesce(fund_scope, '') as scope_key,
         coalesce(subject, '') as subject_key,
         value_wan,
+        -- half a unit of the last printed digit, in 万元
+        0.5 * power(10, -printed_decimals) * case when unit_printed = '元' then 0.0001 else 1 end as half_unit,
         metric
     from figures
     where metric in ('subject_final', 'three_public_final')
@@ -284,6 +291,7 @@ budgets as (
         coalesce(fund_scope, '') as scope_key,
         coalesce(subject, '') as subject_key,
         value_wan,
+        0.5 * power(10, -printed_decimals) * case when unit_printed = '元' then 0.0001 else 1 end as half_unit,
         metric
     from figures
     where metric in ('subject_budget_initial', 'subject_budget_full_year', 'subject_budget', 'three_public_budget')
@@ -296,12 +304,15 @@ rates as (
         figures.figure_id,
         finals.value_wan as rate_final,
         budgets.value_wan as rate_budget,
+        figures.printed_decimals,
         cast(finals.value_wan as double) / nullif(cast(budgets.value_wan as double), 0) * 100 as computed_rate,
-        100 * (
-            0.005 / cast(budgets.value_wan as double)
-            + cast(finals.value_wan as double) * 0.005 / pow(cast(budgets.value_wan as double), 2)
-        )
-        + case when figures.printed_whole then 0.5 else 0.005 end as rate_tolerance
+        -- one unit of the rate's last printed digit, plus what the rounding of the amounts can move it
+        power(10, -figures.printed_decimals)
+        + 100 * (
+            finals.half_unit / nullif(cast(budgets.value_wan as double), 0)
+            + cast(finals.value_wan as double) * budgets.half_unit
+            / nullif(pow(cast(budgets.value_wan as double), 2), 0)
+        ) as rate_tolerance
     from figures
     asof left join finals
         on
@@ -319,6 +330,18 @@ rates as (
 
 ),
 
+rates_printed as (
+
+    -- the computed rate rounded half-up to the decimals the rate is printed with
+    -- (1e-9: a half that the division in double lands just below)
+    select
+        *,
+        floor(computed_rate * power(10, printed_decimals) + 0.5 + 1e-9) / power(10, printed_decimals)
+            as computed_rate_printed
+    from rates
+
+),
+
 compared as (
 
     select
@@ -332,6 +355,7 @@ compared as (
         rates.rate_final,
         rates.rate_budget,
         rates.computed_rate,
+        rates.computed_rate_printed,
         rates.rate_tolerance,
         coalesce(figures.value_wan, figures.value_other) as value
     from figures
@@ -341,7 +365,7 @@ compared as (
             and figures.metric = counterparts.metric
             and figures.fund_scope is not distinct from counterparts.fund_scope
             and figures.match_subject is not distinct from counterparts.subject
-    left join rates on figures.figure_id = rates.figure_id
+    left join rates_printed as rates on figures.figure_id = rates.figure_id
 
 ),
 
@@ -365,6 +389,7 @@ final as (
         compared.value_printed,
         compared.unit_printed,
         compared.raw_value,
+        compared.printed_decimals,
 
         ---------- counterpart
         coalesce(
@@ -374,17 +399,21 @@ final as (
         compared.counterpart_row_ids,
         coalesce(
             compared.table_value,
-            cast(round(compared.computed_rate, 4) as decimal(20, 6))
+            cast(compared.computed_rate_printed as decimal(20, 6))
         ) as counterpart_value,
         compared.rate_budget,
         compared.rate_final,
+        cast(round(compared.computed_rate, 4) as decimal(20, 6)) as computed_rate,
+        cast(round(compared.rate_tolerance, 6) as decimal(20, 6)) as rate_tolerance,
         case
             when compared.metric in ('completion_rate', 'three_public_completion_rate')
                 then
                     case
                         when compared.rate_budget is null or compared.rate_final is null then 'no_counterpart'
                         when compared.rate_budget = 0 then 'not_computable'
-                        when abs(cast(compared.value as double) - compared.computed_rate) <= compared.rate_tolerance
+                        when
+                            abs(cast(compared.value as double) - compared.computed_rate_printed)
+                            <= compared.rate_tolerance
                             then 'match'
                         else 'mismatch'
                     end

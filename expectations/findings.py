@@ -1,0 +1,44 @@
+"""Findings people can act on: severity, message and suggestion of an identity result, from
+expectations/findings.yml (declared as data, by status and identity family)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from expectations.evaluate import Instance
+
+FINDINGS_FILE = Path(__file__).resolve().parent / "findings.yml"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # error | warning | info
+    message: str
+    suggestion: str
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    rules: dict[str, Any] = yaml.safe_load(FINDINGS_FILE.read_text(encoding="utf-8"))
+    return rules
+
+
+def finding(inst: Instance, unit: str | None) -> Finding | None:
+    """The finding an instance is, or None for pass and not_applicable."""
+    rules = _rules()
+    severity = rules["severity"].get(inst.status)
+    if severity is None:
+        return None
+    family = rules["families"].get(inst.family, {})
+    template = (family.get("message") if inst.status == "violation" else None) or rules["messages"][inst.status]
+    values = {"description": inst.description, "lhs": inst.lhs, "rhs": inst.rhs, "difference": inst.difference,
+              "tolerance": inst.tolerance, "reason": inst.reason or "",
+              "unit": (unit or "") if family.get("unit", True) else ""}
+    suggestion = (rules["not_checkable_suggestion"] if inst.status == "not_checkable"
+                  else family.get("suggestion", ""))
+    return Finding(severity, template.format(**values), suggestion)
