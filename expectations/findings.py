@@ -4,6 +4,7 @@ expectations/findings.yml (declared as data, by status and identity family)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,14 @@ def _rules() -> dict[str, Any]:
     return rules
 
 
+def _number(value: Decimal | None) -> str:
+    """As printed in a disclosure: at least two decimals, no trailing zeros beyond them."""
+    if value is None:
+        return "—"
+    exact = value.normalize()
+    return str(exact if exact.as_tuple().exponent < -2 else value.quantize(Decimal("0.01")))  # type: ignore[operator]
+
+
 def finding(inst: Instance, unit: str | None) -> Finding | None:
     """The finding an instance is, or None for pass and not_applicable."""
     rules = _rules()
@@ -36,8 +45,8 @@ def finding(inst: Instance, unit: str | None) -> Finding | None:
         return None
     family = rules["families"].get(inst.family, {})
     template = (family.get("message") if inst.status == "violation" else None) or rules["messages"][inst.status]
-    values = {"description": inst.description, "lhs": inst.lhs, "rhs": inst.rhs, "difference": inst.difference,
-              "tolerance": inst.tolerance, "reason": inst.reason or "",
+    values = {"description": inst.description, "lhs": _number(inst.lhs), "rhs": _number(inst.rhs),
+              "difference": _number(inst.difference), "tolerance": _number(inst.tolerance), "reason": inst.reason or "",
               "unit": (unit or "") if family.get("unit", True) else ""}
     suggestion = (rules["not_checkable_suggestion"] if inst.status == "not_checkable"
                   else family.get("suggestion", ""))
