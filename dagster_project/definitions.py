@@ -4,17 +4,17 @@ import dagster as dg
 
 from .assets import corpus_documents, warehouse_models
 from .checks import identity_checks
-from .jobs import build_warehouse_job, extract_documents_job
+from .jobs import build_warehouse_job, check_identities_job, extract_documents_job
 from .resources import build_resources
 from .schedules import daily_warehouse_schedule
-from .sensors import corpus_folder_sensor
+from .sensors import checks_after_build, checks_after_failed_build, corpus_folder_sensor
 from .settings import Settings
 
 defs = dg.Definitions(
     assets=[corpus_documents, warehouse_models],
     asset_checks=identity_checks,
-    jobs=[extract_documents_job, build_warehouse_job],
-    sensors=[corpus_folder_sensor],
+    jobs=[extract_documents_job, build_warehouse_job, check_identities_job],
+    sensors=[corpus_folder_sensor, checks_after_build, checks_after_failed_build],
     schedules=[daily_warehouse_schedule],
     resources=build_resources(Settings.from_env()),
 )

@@ -10,7 +10,7 @@ import dagster as dg
 from extract.load import sha256_file
 from extract.pipeline import discover
 
-from .jobs import extract_documents_job
+from .jobs import build_warehouse_job, check_identities_job, extract_documents_job
 from .partitions import DOCUMENTS_PARTITIONS, documents_partitions
 from .settings import Settings
 
@@ -56,3 +56,17 @@ def corpus_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
         dynamic_partitions_requests=[documents_partitions.build_add_request(to_add)] if to_add else [],
         cursor=json.dumps(new_cursor),
     )
+
+
+def _checks_after_build(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+    return dg.RunRequest(run_key=f"checks-after-{context.dagster_run.run_id}")
+
+
+# The identity checks after every warehouse build, successful or failed.
+checks_after_build = dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[build_warehouse_job],
+    request_job=check_identities_job, name="checks_after_build",
+    default_status=dg.DefaultSensorStatus.RUNNING)(_checks_after_build)
+checks_after_failed_build = dg.run_failure_sensor(
+    monitored_jobs=[build_warehouse_job], request_job=check_identities_job, name="checks_after_failed_build",
+    default_status=dg.DefaultSensorStatus.RUNNING)(_checks_after_build)

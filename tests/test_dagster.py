@@ -148,3 +148,19 @@ def test_whole_pipeline_in_process_then_a_sensor_partition(env):
 
     second = run_pipeline(env, instance)
     assert second.success and second.extracted == [] and second.unchanged == 10
+
+
+def test_identity_checks_run_after_every_build_even_a_failed_one():
+    """Issue 11: the scheduled build and the identity checks are separate jobs; a sensor requests
+    the checks after each build, successful or failed, so a failed dbt build never skips them."""
+    from dagster_project import definitions
+    from dagster_project.jobs import build_warehouse_job, check_identities_job
+
+    defs = definitions.defs
+    graph = defs.resolve_asset_graph()
+    identity = {k for k in graph.asset_check_keys if k.name == "accounting_identities"}
+    assert identity and build_warehouse_job.selection.resolve_checks(graph).isdisjoint(identity)
+    assert check_identities_job.selection.resolve_checks(graph) == identity
+    for name in ("checks_after_build", "checks_after_failed_build"):
+        sensor = defs.resolve_sensor_def(name)
+        assert sensor.job_name == "check_identities" and sensor.default_status == dg.DefaultSensorStatus.RUNNING
