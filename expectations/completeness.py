@@ -14,34 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import yaml
 
 from expectations.cells import CellRow, DocumentCells
 from expectations.evaluate import Instance, TermCell
+from expectations.families import Check, Family, doc_rows, load_family, raw_table_exists, table_label
 from extract.catalogue import DEFAULT_VARIANT, Variant, catalogue
 
 COMPLETENESS_FILE = Path(__file__).resolve().parent / "completeness.yml"
 NO_VALUES = "no values printed"  # raw.document_tables.note of an empty table without 本表无数据
-
-
-@dataclass(frozen=True)
-class Check:
-    id: str
-    rule: str  # required_table | empty_statement | narrative_section
-    description: str
-    messages: dict[str, str]
-    tables: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Completeness:
-    family: str
-    doc_kinds: tuple[str, ...]
-    checks: tuple[Check, ...]
-    source: str
 
 
 # A place in the document: (label, source_line, page).
@@ -67,20 +49,8 @@ _MESSAGES = {
 }
 
 
-def load_completeness(path: Path = COMPLETENESS_FILE) -> Completeness:
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    checks = []
-    for raw in spec["checks"]:
-        missing = [m for m in _MESSAGES.get(raw["rule"], ()) if m not in raw.get("messages", {})]
-        if raw["rule"] not in _MESSAGES or missing:
-            raise ValueError(f"{path.name}: check {raw['id']}: unknown rule or messages missing {missing}")
-        checks.append(Check(raw["id"], raw["rule"], raw["description"], dict(raw["messages"]),
-                            tuple(raw.get("tables", ()))))
-    return Completeness(spec["family"], tuple(spec["doc_kinds"]), tuple(checks), path.name)
-
-
-def _table(code: str) -> str:
-    return f"{catalogue().tables[code]['name']}（{code}）"
+def load_completeness(path: Path = COMPLETENESS_FILE) -> Family:
+    return load_family(path, _MESSAGES)
 
 
 def _where(places: list[Place]) -> str:
@@ -110,7 +80,7 @@ def _required_tables(doc: DocumentCells, facts: Facts, variant: Variant, check: 
                      family: str) -> list[Instance]:
     out = []
     for code in variant.required_codes:
-        env = {"table": _table(code)}
+        env = {"table": table_label(code)}
         inst = _instance(doc, family, check, code, env)
         if code not in facts.tables:
             out.append(_count(inst, 0, 1, check.messages["missing"].format(**env), [], "document_tables", "table"))
@@ -127,7 +97,7 @@ def _empty_statements(doc: DocumentCells, facts: Facts, variant: Variant, check:
                       family: str) -> list[Instance]:
     out = []
     for code in (c for c in check.tables if c in variant.tables):
-        env = {"table": _table(code)}
+        env = {"table": table_label(code)}
         inst = _instance(doc, family, check, code, env)
         if code not in facts.tables:
             inst.status, inst.reason = "not_applicable", check.messages["not_found"].format(**env)
@@ -153,7 +123,7 @@ def _sections(doc: DocumentCells, facts: Facts, variant: Variant, check: Check, 
     out = []
     for section in declared:
         env = {"section": section.name, "variant": variant.name,
-               "table": "、".join(_table(c) for c in section.tables)}
+               "table": "、".join(table_label(c) for c in section.tables)}
         inst = _instance(doc, family, check, section.name, env)
         if not section.required_by(variant):
             inst.status, inst.reason = "not_applicable", check.messages["not_required"].format(**env)
@@ -176,26 +146,16 @@ RULES: dict[str, Callable[[DocumentCells, Facts, Variant, Check, str], list[Inst
 }
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    found = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
-                        "and table_name = ?", [table]).fetchone()
-    return bool(found and found[0])
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, doc_ids: list[str]) -> list[tuple[Any, ...]]:
-    return con.execute(sql + " where doc_id in (select unnest(?)) order by all", [doc_ids]).fetchall()
-
-
 def load_facts(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, Facts]:
     facts = {d: Facts() for d in doc_ids}
-    missing = tuple(t for t in ("document_table_regions", "document_sections") if not _exists(con, t))
+    missing = tuple(t for t in ("document_table_regions", "document_sections") if not raw_table_exists(con, t))
     for f in facts.values():
         f.missing_relations = missing
-    for doc, code, *rest in _rows(con, "select doc_id, table_code, table_title, status, note, source_line, page"
+    for doc, code, *rest in doc_rows(con, "select doc_id, table_code, table_title, status, note, source_line, page"
                                        " from raw.document_tables", doc_ids):
         facts[doc].tables[code] = tuple(rest)
     if "document_table_regions" not in missing:
-        for doc, _, code, title, n_values, states, line, page in _rows(
+        for doc, _, code, title, n_values, states, line, page in doc_rows(
                 con, "select doc_id, region_index, table_code, title, n_values, states_no_data, source_line, page"
                      " from raw.document_table_regions", doc_ids):
             if n_values:
@@ -203,11 +163,11 @@ def load_facts(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, 
             if states:
                 facts[doc].statements.setdefault(code, []).append((title, line, page))
     if "document_sections" not in missing:
-        for doc, _, key, heading, line, page in _rows(
+        for doc, _, key, heading, line, page in doc_rows(
                 con, "select doc_id, heading_index, section_key, heading, source_line, page"
                      " from raw.document_sections", doc_ids):
             facts[doc].sections.setdefault(key, []).append((heading, line, page))
-    if _exists(con, "narrative_figures"):
+    if raw_table_exists(con, "narrative_figures"):
         for doc, n in con.execute("select doc_id, count(*) from raw.narrative_figures"
                                   " where doc_id in (select unnest(?)) group by doc_id", [doc_ids]).fetchall():
             facts[doc].n_figures = n
@@ -215,7 +175,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, 
 
 
 def evaluate_completeness(con: duckdb.DuckDBPyConnection, docs: list[DocumentCells],
-                          spec: Completeness | None = None) -> dict[str, list[Instance]]:
+                          spec: Family | None = None) -> dict[str, list[Instance]]:
     """Instances per doc_id (pending: judge them with the other families)."""
     spec = spec or load_completeness()
     checked = [d for d in docs if d.doc_kind in spec.doc_kinds]

@@ -14,31 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import yaml
 
 from expectations.cells import CellRow, DocumentCells
-from expectations.completeness import _exists, _rows, _table
 from expectations.evaluate import Instance, TermCell
+from expectations.families import Check, Family, doc_rows, load_family, raw_table_exists, table_label
 
 CONSISTENCY_FILE = Path(__file__).resolve().parent / "consistency.yml"
 _TO_DOC_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 _SLIP = Decimal(10000)
-
-
-@dataclass(frozen=True)
-class Check:
-    id: str
-    rule: str  # year_headers | unit_headers | unit_slip | agency_headers
-    description: str
-    messages: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Consistency:
-    family: str
-    doc_kinds: tuple[str, ...]
-    checks: tuple[Check, ...]
-    source: str
 
 
 @dataclass(frozen=True)
@@ -75,16 +58,8 @@ _MESSAGES = {"year_headers": ("violation", "no_reference"), "unit_headers": ("vi
              "unit_slip": ("violation", "no_figures"), "agency_headers": ("violation", "no_reference")}
 
 
-def load_consistency(path: Path = CONSISTENCY_FILE) -> Consistency:
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    checks = []
-    for raw in spec["checks"]:
-        missing = [m for m in _MESSAGES.get(raw["rule"], ()) if m not in raw.get("messages", {})]
-        if raw["rule"] not in _MESSAGES or missing:
-            raise ValueError(f"{path.name}: check {raw['id']}: unknown rule or messages missing {missing}")
-        checks.append(Check(raw["id"], raw["rule"], raw["description"], dict(raw["messages"])))
-    return Consistency(spec["family"], tuple(spec["doc_kinds"]), tuple(checks), path.name)
-
+def load_consistency(path: Path = CONSISTENCY_FILE) -> Family:
+    return load_family(path, _MESSAGES)
 
 def _where(line: int | None, page: int | None) -> str:
     return f"第{page}页" if page is not None else f"第{line}行"
@@ -104,7 +79,7 @@ def _count(inst: Instance, bad: list[Mention], reference: list[Mention], reason:
     return inst
 
 
-def _per_table(doc: DocumentCells, facts: Facts, check: Check, family: str, kind: str,
+def _pertable_label(doc: DocumentCells, facts: Facts, check: Check, family: str, kind: str,
                expected: str | None, reference: list[Mention],
                differs: Callable[[str, str], bool]) -> list[Instance]:
     by_code: dict[str, list[Mention]] = {}
@@ -113,7 +88,7 @@ def _per_table(doc: DocumentCells, facts: Facts, check: Check, family: str, kind
             by_code.setdefault(m.table_code, []).append(m)
     out = []
     for code in sorted(by_code):
-        env = {"table": _table(code), "expected": expected or "-"}
+        env = {"table": table_label(code), "expected": expected or "-"}
         inst = Instance(doc.doc_id, family, f"{check.id}.{code}", "-", check.description.format(**env))
         if expected is None:
             inst.status, inst.reason = "not_applicable", check.messages["no_reference"].format(**env)
@@ -133,11 +108,11 @@ def _cover(facts: Facts, kind: str) -> list[Mention]:
 def _years(doc: DocumentCells, facts: Facts, check: Check, family: str) -> list[Instance]:
     cover = _cover(facts, "year")
     expected = cover[0].value if cover else (str(facts.fiscal_year) if facts.fiscal_year else None)
-    return _per_table(doc, facts, check, family, "year", expected, cover, lambda a, b: a != b)
+    return _pertable_label(doc, facts, check, family, "year", expected, cover, lambda a, b: a != b)
 
 
 def _units(doc: DocumentCells, facts: Facts, check: Check, family: str) -> list[Instance]:
-    return _per_table(doc, facts, check, family, "unit", doc.unit, [], lambda a, b: a != b)
+    return _pertable_label(doc, facts, check, family, "unit", doc.unit, [], lambda a, b: a != b)
 
 
 def _bare(name: str) -> str:
@@ -153,7 +128,7 @@ def _other_agency(found: str, cover: str) -> bool:
 def _agencies(doc: DocumentCells, facts: Facts, check: Check, family: str) -> list[Instance]:
     cover = _cover(facts, "agency")
     expected = _bare(cover[0].value) if cover else None
-    return _per_table(doc, facts, check, family, "agency", expected, cover, _other_agency)
+    return _pertable_label(doc, facts, check, family, "agency", expected, cover, _other_agency)
 
 
 def _same(stated: Decimal, cell: Decimal) -> bool:
@@ -184,7 +159,7 @@ def _slips(doc: DocumentCells, facts: Facts, check: Check, family: str) -> list[
     inst.lhs, inst.rhs, inst.tolerance = Decimal(len(found)), Decimal(0), Decimal(0)
     inst.difference, inst.n_terms = inst.lhs, len(found)
     env["found"] = "；".join(
-        f"{fig.label or ''}{fig.raw_value}（{_where(fig.source_line, fig.page)}），报表{_table(c.table_code)}"
+        f"{fig.label or ''}{fig.raw_value}（{_where(fig.source_line, fig.page)}），报表{table_label(c.table_code)}"
         f"“{c.row_label or ''}”为{c.value}{doc.unit}" for fig, c in found)
     inst.reason = check.messages["violation"].format(**env) if found else None
     for fig, c in found:
@@ -202,17 +177,17 @@ RULES: dict[str, Callable[[DocumentCells, Facts, Check, str], list[Instance]]] =
 
 def load_facts(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, Facts]:
     facts = {d: Facts() for d in doc_ids}
-    for doc, year in _rows(con, "select doc_id, fiscal_year from raw.documents", doc_ids):
+    for doc, year in doc_rows(con, "select doc_id, fiscal_year from raw.documents", doc_ids):
         facts[doc].fiscal_year = year
-    if not _exists(con, "document_mentions"):
+    if not raw_table_exists(con, "document_mentions"):
         for f in facts.values():
             f.missing = True
     else:
-        for doc, _, *rest in _rows(con, "select doc_id, mention_index, kind, value, context, table_code, raw_text,"
+        for doc, _, *rest in doc_rows(con, "select doc_id, mention_index, kind, value, context, table_code, raw_text,"
                                         " source_line, page from raw.document_mentions", doc_ids):
             facts[doc].mentions.append(Mention(*rest))
-    if _exists(con, "narrative_figures"):
-        for doc, *rest in _rows(con, "select doc_id, figure_index, value, unit, raw_value, label, source_line, page"
+    if raw_table_exists(con, "narrative_figures"):
+        for doc, *rest in doc_rows(con, "select doc_id, figure_index, value, unit, raw_value, label, source_line, page"
                                      " from (select * from raw.narrative_figures where unit in ('万元', '元'))",
                                 doc_ids):
             facts[doc].figures.append(Figure(*rest))
@@ -220,7 +195,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, 
 
 
 def evaluate_consistency(con: duckdb.DuckDBPyConnection, docs: list[DocumentCells],
-                         spec: Consistency | None = None) -> dict[str, list[Instance]]:
+                         spec: Family | None = None) -> dict[str, list[Instance]]:
     """Instances per doc_id (pending: judge them with the other families)."""
     spec = spec or load_consistency()
     checked = [d for d in docs if d.doc_kind in spec.doc_kinds]

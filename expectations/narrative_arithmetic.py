@@ -20,31 +20,15 @@ from itertools import product
 from pathlib import Path
 
 import duckdb
-import yaml
 
 from expectations.cells import CellRow, DocumentCells
 from expectations.evaluate import Instance, TermCell
+from expectations.families import Check, Family, load_family, raw_table_exists
 
 NA_FILE = Path(__file__).resolve().parent / "narrative_arithmetic.yml"
 _MONEY = ("万元", "元")
 _RELATIVE = ("_share", "_change_pct", "_change", "completion_rate")
 HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True)
-class Check:
-    id: str
-    rule: str  # change_rate | change_direction | share | shares_sum
-    description: str
-    messages: dict[str, str]
-
-
-@dataclass(frozen=True)
-class NarrativeArithmetic:
-    family: str
-    doc_kinds: tuple[str, ...]
-    checks: tuple[Check, ...]
-    source: str
 
 
 @dataclass(frozen=True)
@@ -88,18 +72,8 @@ _MESSAGES = {
 }
 
 
-def load_narrative_arithmetic(path: Path = NA_FILE) -> NarrativeArithmetic:
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    checks = []
-    for raw in spec["checks"]:
-        missing = [m for m in _MESSAGES.get(raw["rule"], ()) if m not in raw.get("messages", {})]
-        if raw["rule"] not in _MESSAGES or missing:
-            raise ValueError(f"{path.name}: check {raw['id']}: unknown rule or messages missing {missing}")
-        checks.append(Check(raw["id"], raw["rule"], raw["description"], dict(raw["messages"])))
-    return NarrativeArithmetic(spec["family"], tuple(spec["doc_kinds"]), tuple(checks), path.name)
-
-
-# --- reading -------------------------------------------------------------------------------------
+def load_narrative_arithmetic(path: Path = NA_FILE) -> Family:
+    return load_family(path, _MESSAGES)
 
 def load_sentences(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[list[Figure]]:
     """The document's figures, grouped by sentence (consecutive figures of the same sentence)."""
@@ -321,12 +295,10 @@ RULES: dict[str, Callable[[DocumentCells, list[list[Figure]], Check, str], list[
 
 
 def evaluate_narrative_arithmetic(con: duckdb.DuckDBPyConnection, docs: list[DocumentCells],
-                                  spec: NarrativeArithmetic | None = None) -> dict[str, list[Instance]]:
+                                  spec: Family | None = None) -> dict[str, list[Instance]]:
     """Instances per doc_id (pending: judge them with the other families)."""
     spec = spec or load_narrative_arithmetic()
-    found = con.execute("select count(*) from information_schema.tables where table_schema = 'raw'"
-                        " and table_name = 'narrative_figures'").fetchone()
-    if not (found and found[0]):
+    if not raw_table_exists(con, "narrative_figures"):
         return {}
     out = {}
     for doc in (d for d in docs if d.doc_kind in spec.doc_kinds):
