@@ -44,3 +44,30 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("corpus") / "warehouse.duckdb"
     extract_paths([TEXT, PDF], db)
     return db
+
+
+def family_results(folder: Path, files: dict[str, str], suite: str) -> list[tuple]:
+    """Write `files` (name -> text) into a corpus folder under `folder`, extract and check it with
+    the real pipeline; the (file, identity_id, status, lhs, rhs, reason, description) rows of one
+    identity family (suite), in order."""
+    import duckdb
+
+    from expectations.runner import run_checks
+    from extract.pipeline import extract_paths
+
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    db = folder / "w.duckdb"
+    extract_paths([corpus], db, workers=1)
+    run_checks(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select d.file_name, r.identity_id, r.status, r.lhs_value, r.rhs_value, r.reason, "
+                           "r.description from audit.identity_results r join raw.documents d using (doc_id) "
+                           "where r.suite = ? order by all", [suite]).fetchall()
+
+
+def violations(results: dict[tuple[str, str], tuple], file: str) -> dict[str, tuple]:
+    """identity_id -> (status, lhs, rhs, reason) of a file's violations, from {(file, id): ...}."""
+    return {i: v for (f, i), v in results.items() if f == file and v[0] == "violation"}

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from expectations.completeness import load_completeness
-from expectations.runner import run_checks
 from extract.catalogue import catalogue
 from extract.load import load_document
-from extract.pipeline import extract_document, extract_paths
+from extract.pipeline import extract_document
 from extract.sections import extract_sections
 
-from .conftest import seed
+from .conftest import family_results, seed, violations
 
 # 002_*.txt (襄垣县信访局 2023): T05 title at line 258, T07 title at 342; 本表无数据 after T07-T09
 T05_TITLE, T06_TITLE, T07_TITLE = "一般公共预算财政拨款支出决算表", "一般公共预算财政拨款基本支出决算明细表", \
@@ -83,60 +81,46 @@ VARIANTS = {
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple]:
     """(file, identity_id) -> (status, lhs, rhs, reason) of the completeness family."""
-    folder = tmp_path_factory.mktemp("completeness")
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    for name, (prefix, change) in VARIANTS.items():
-        lines = _lines(prefix)
-        (corpus / name).write_text("\n".join(change(lines) if change else lines), encoding="utf-8")
-    db = folder / "w.duckdb"
-    extract_paths([corpus], db, workers=1)
-    run_checks(db)
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("select d.file_name, r.identity_id, r.status, r.lhs_value, r.rhs_value, r.reason "
-                           "from audit.identity_results r join raw.documents d using (doc_id) "
-                           "where r.suite = 'completeness'").fetchall()
-    return {(r[0], r[1]): r[2:] for r in rows}
-
-
-def _violations(results: dict, file: str) -> dict[str, tuple]:
-    return {i: v for (f, i), v in results.items() if f == file and v[0] == "violation"}
+    files = {name: "\n".join(change(_lines(prefix)) if change else _lines(prefix))
+             for name, (prefix, change) in VARIANTS.items()}
+    rows = family_results(tmp_path_factory.mktemp("completeness"), files, "completeness")
+    return {(r[0], r[1]): r[2:6] for r in rows}
 
 
 def test_unchanged_002_is_complete(results) -> None:
-    assert _violations(results, "002.txt") == {}
+    assert violations(results, "002.txt") == {}
     statuses = {i: v[0] for (f, i), v in results.items() if f == "002.txt"}
     assert statuses["C.table.T05"] == statuses["C.empty_statement.T09"] == statuses["C.section.政府采购"] == "pass"
     assert len([i for i in statuses if i.startswith("C.section.")]) == len(catalogue().narrative_sections["national"])
 
 
 def test_a_missing_table_is_a_finding(results) -> None:
-    assert _violations(results, "002_no_T05.txt") == {
+    assert violations(results, "002_no_T05.txt") == {
         "C.table.T05": ("violation", Decimal(0), Decimal(1), "缺少一般公共预算财政拨款支出决算表（T05）")}
 
 
 def test_a_table_printed_twice_is_a_finding(results) -> None:
-    status, lhs, rhs, reason = _violations(results, "002_T05_twice.txt")["C.table.T05"]
+    status, lhs, rhs, reason = violations(results, "002_T05_twice.txt")["C.table.T05"]
     assert (status, lhs, rhs) == ("violation", Decimal(2), Decimal(1))
     assert reason == "一般公共预算财政拨款支出决算表（T05）重复公开2次（第258行、第342行）"
-    assert set(_violations(results, "002_T05_twice.txt")) == {"C.table.T05"}
+    assert set(violations(results, "002_T05_twice.txt")) == {"C.table.T05"}
 
 
 def test_an_empty_table_without_its_statement_is_a_finding(results) -> None:
-    assert _violations(results, "002_T09_unstated.txt") == {"C.empty_statement.T09": (
+    assert violations(results, "002_T09_unstated.txt") == {"C.empty_statement.T09": (
         "violation", Decimal(0), Decimal(1), "财政拨款“三公”经费支出决算表（T09）为空表，但没有注明“本表无数据”")}
 
 
 def test_000_prints_a_blank_t09_without_the_statement(results) -> None:
     """A real defect of seed 000; stating 本表无数据 in the table, or in a list of the tables, clears it."""
-    assert set(_violations(results, "000.txt")) == {"C.empty_statement.T09"}
+    assert set(violations(results, "000.txt")) == {"C.empty_statement.T09"}
     assert results[("000_T09_stated.txt", "C.empty_statement.T09")][0] == "pass"
     assert results[("000_T09_stated_in_list.txt", "C.empty_statement.T09")][0] == "pass"
-    assert _violations(results, "000_T09_stated.txt") == _violations(results, "000_T09_stated_in_list.txt") == {}
+    assert violations(results, "000_T09_stated.txt") == violations(results, "000_T09_stated_in_list.txt") == {}
 
 
 def test_a_missing_section_is_a_finding_though_the_contents_list_it(results) -> None:
-    assert _violations(results, "000_no_procurement_heading.txt") == {
+    assert violations(results, "000_no_procurement_heading.txt") == {
         "C.empty_statement.T09": results[("000.txt", "C.empty_statement.T09")],
         "C.section.政府采购": ("violation", Decimal(0), Decimal(1), "情况说明缺少“政府采购”部分")}
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from expectations.consistency import load_consistency
-from expectations.runner import run_checks
-from extract.pipeline import extract_paths
 
-from .conftest import seed
+from .conftest import family_results, seed, violations
 
 
 def _text(prefix: str) -> str:
@@ -50,28 +47,14 @@ VARIANTS = {
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple]:
     """(file, identity_id) -> (status, lhs, rhs, reason) of the consistency family."""
-    folder = tmp_path_factory.mktemp("consistency")
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    for name, (prefix, change) in VARIANTS.items():
-        (corpus / name).write_text(change(_text(prefix)), encoding="utf-8")
-    db = folder / "w.duckdb"
-    extract_paths([corpus], db, workers=1)
-    run_checks(db)
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("select d.file_name, r.identity_id, r.status, r.lhs_value, r.rhs_value, r.reason "
-                           "from audit.identity_results r join raw.documents d using (doc_id) "
-                           "where r.suite = 'consistency'").fetchall()
-    return {(r[0], r[1]): r[2:] for r in rows}
-
-
-def _violations(results: dict, file: str) -> dict[str, tuple]:
-    return {i: v for (f, i), v in results.items() if f == file and v[0] == "violation"}
+    files = {name: change(_text(prefix)) for name, (prefix, change) in VARIANTS.items()}
+    rows = family_results(tmp_path_factory.mktemp("consistency"), files, "consistency")
+    return {(r[0], r[1]): r[2:6] for r in rows}
 
 
 @pytest.mark.parametrize("file", ["000.txt", "002.txt", "003.txt"])
 def test_unchanged_documents_are_consistent(results, file: str) -> None:
-    assert _violations(results, file) == {}
+    assert violations(results, file) == {}
     statuses = {i: v[0] for (f, i), v in results.items() if f == file}
     assert statuses["K.unit_slip"] == statuses["K.unit.T05"] == statuses["K.year.headers.T05"] == "pass"
     if file != "000.txt":  # 000's 表7-9 print an empty 部门：
@@ -79,19 +62,19 @@ def test_unchanged_documents_are_consistent(results, file: str) -> None:
 
 
 def test_a_table_header_naming_another_year_is_a_finding(results) -> None:
-    assert _violations(results, "000_T05_2021.txt") == {"K.year.headers.T05": (
+    assert violations(results, "000_T05_2021.txt") == {"K.year.headers.T05": (
         "violation", Decimal(1), Decimal(0),
         "一般公共预算财政拨款支出决算表（T05）表头印的年度为2021（第231行），与封面/标题的2022年度不一致")}
 
 
 def test_a_table_in_another_unit_is_a_finding(results) -> None:
-    assert _violations(results, "003_T05_yuan.txt") == {"K.unit.T05": (
+    assert violations(results, "003_T05_yuan.txt") == {"K.unit.T05": (
         "violation", Decimal(1), Decimal(0),
         "一般公共预算财政拨款支出决算表（T05）的金额单位为元（第247行），而全套报表为万元")}
 
 
 def test_a_narrative_amount_in_the_wrong_unit_is_a_finding(results) -> None:
-    found = _violations(results, "002_slip.txt")
+    found = violations(results, "002_slip.txt")
     assert set(found) == {"K.unit_slip"}
     status, lhs, rhs, reason = found["K.unit_slip"]
     assert (status, lhs, rhs) == ("violation", Decimal(1), Decimal(0))
@@ -100,7 +83,7 @@ def test_a_narrative_amount_in_the_wrong_unit_is_a_finding(results) -> None:
 
 
 def test_a_table_naming_another_agency_is_a_finding(results) -> None:
-    assert _violations(results, "003_T01_agency.txt") == {"K.agency.headers.T01": (
+    assert violations(results, "003_T01_agency.txt") == {"K.agency.headers.T01": (
         "violation", Decimal(1), Decimal(0),
         "收入支出决算总表（T01）表头的单位名称为“株洲市财政局”（第95行），与封面/标题的“长沙市信访局”不一致")}
 
