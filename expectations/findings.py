@@ -41,6 +41,10 @@ def finding(inst: Instance, unit: str | None) -> Finding | None:
     """The finding an instance is, or None for pass and not_applicable."""
     rules = _rules()
     severity = rules["severity"].get(inst.status)
+    if inst.status == "violation":
+        overrides = rules.get("violation_severity") or {}
+        ids = [i for i in overrides if inst.identity_id == i or inst.identity_id.startswith(i + ".")]
+        severity = overrides[max(ids, key=len)] if ids else severity
     if severity is None:
         return None
     family = rules["families"].get(inst.family, {})

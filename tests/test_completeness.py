@@ -147,3 +147,16 @@ def test_sections_of_tables_a_variant_lacks_are_not_required() -> None:
     national_2019 = {s.name for s in cat.narrative_sections["national_2019"] if s.required_by(variant)}
     assert "国有资本经营预算财政拨款" not in national_2019 and "三公经费" in national_2019
     assert {c.id for c in load_completeness().checks} == {"C.table", "C.empty_statement", "C.section"}
+
+
+def test_a_form_defect_is_a_warning_and_a_missing_table_an_error() -> None:
+    from expectations.evaluate import Instance
+    from expectations.findings import finding
+
+    def severity(identity: str) -> str | None:
+        found = finding(Instance("d", "completeness", identity, "", "", status="violation", reason="r"), "万元")
+        return found.severity if found else None
+
+    assert severity("C.empty_statement.T09") == "warning"  # findings.yml: violation_severity
+    assert severity("C.table.T05") == "error"
+    assert severity("C.empty_statementX") == "error"  # an id prefix only matches whole parts
