@@ -22,11 +22,13 @@ CREATE TABLE IF NOT EXISTS audit.identity_results (
     severity     VARCHAR,                    -- error (violation) | warning (not_checkable) | info (rounding); NULL otherwise
     message      VARCHAR,                    -- the finding in an auditor's words (expectations/findings.yml)
     suggestion   VARCHAR,                    -- what to do about it
+    finding_id   VARCHAR,                    -- hash of doc_id, identity_id, instance (stable; named in the GX Data Docs)
     PRIMARY KEY (doc_id, result_id)
 );
 ALTER TABLE audit.identity_results ADD COLUMN IF NOT EXISTS severity VARCHAR;
 ALTER TABLE audit.identity_results ADD COLUMN IF NOT EXISTS message VARCHAR;
 ALTER TABLE audit.identity_results ADD COLUMN IF NOT EXISTS suggestion VARCHAR;
+ALTER TABLE audit.identity_results ADD COLUMN IF NOT EXISTS finding_id VARCHAR;
 
 -- The cells each result involved, with provenance.
 CREATE TABLE IF NOT EXISTS audit.identity_cells (
@@ -68,7 +70,7 @@ CREATE TABLE IF NOT EXISTS audit.document_check_summary (
 -- Findings: one row per violated, uncheckable or rounded identity instance (rule, severity,
 -- message, suggestion, both sides) with the tables and pages of its evidence.
 CREATE OR REPLACE VIEW audit.findings AS
-SELECT r.doc_id, d.file_name, d.agency_name, d.fiscal_year, r.result_id, r.identity_id AS rule_id,
+SELECT r.doc_id, d.file_name, d.agency_name, d.fiscal_year, r.result_id, r.finding_id, r.identity_id AS rule_id,
        r.suite, r.instance, r.status, r.severity, r.message, r.suggestion, r.description,
        r.lhs_value, r.rhs_value, r.difference, r.tolerance, r.unit, r.reason,
        (SELECT string_agg(DISTINCT c.table_code, ',' ORDER BY c.table_code) FROM audit.identity_cells c

@@ -109,7 +109,7 @@ def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: P
             Path(data_docs_dir).mkdir(parents=True, exist_ok=True)
         from expectations.suites import judge
 
-        outcomes = judge(everything, data_docs_dir)
+        outcomes = judge(everything, data_docs_dir, {doc.doc_id: doc.file_name for doc in docs})
         summary = CheckSummary(suites=outcomes, notes=row_notes)
         for doc in docs:
             doc_summary = summarise(doc, per_doc[doc.doc_id], notes.get(doc.doc_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def result_id(inst: Instance) -> str:
     return f"{inst.identity_id}|{inst.instance}"
+
+
+def finding_id(inst: Instance) -> str:
+    """A short id of a result (and so of its finding), the same on every run: a hash of doc_id,
+    identity_id and instance. The GX Data Docs list failing rows by it; audit.findings carries it."""
+    return hashlib.sha1(f"{inst.doc_id}|{inst.identity_id}|{inst.instance}".encode()).hexdigest()[:12]
 
 
 def summarise(doc: DocumentCells, instances: list[Instance], note: str | None = None) -> DocumentSummary:
@@ -66,7 +73,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: DocumentCells, instances
     for inst in instances:
         rid = result_id(inst)
         results.append({
-            "doc_id": doc.doc_id, "result_id": rid, "suite": inst.family,
+            "doc_id": doc.doc_id, "result_id": rid, "finding_id": finding_id(inst), "suite": inst.family,
             "identity_id": inst.identity_id, "instance": inst.instance,
             "description": inst.description, "lhs_value": _num(inst.lhs),
             "rhs_value": _num(inst.rhs), "difference": _num(inst.difference),
