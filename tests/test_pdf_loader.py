@@ -81,12 +81,6 @@ def test_page_without_text_layer_is_an_issue_naming_the_page(putuo):
     assert "page 14" in putuo.issues[0].message
 
 
-def test_engines_agree_on_every_table_page(putuo):
-    """The fast pypdfium2 reading gives the same rows as pdfplumber's (pdfminer) reading."""
-    reference = load_pdf(PUTUO_PDF, engine="pdfplumber")
-    assert reference.rows == putuo.rows
-
-
 def test_only_table_pages_are_laid_out():
     toc = ["目 录", "一、收入支出决算总表", "二、收入决算表", "三、支出决算表"]
     assert not is_table_page(toc, previous_is_table=False)
