@@ -49,13 +49,17 @@ SELECTOR_KEYS = frozenset({
     "children_of", "codes_in", "codes_not_in", "before", "after", "sign", "optional",
 })
 IDENTITY_KEYS = frozenset({
-    "id", "family", "description", "for_each", "lhs", "rhs", "when_equal", "if_missing",
+    "id", "family", "description", "for_each", "lhs", "rhs", "when_equal", "if_missing", "if_no_parts",
 })
 LEVELS = {"class": 3, "item": 5, "subitem": 7}
 # What an instance whose required cell is absent becomes: not_checkable (a finding: the document
 # should print it), not_applicable (optional line), skip (a looped instance that does not exist in
 # this document's layout, e.g. a column of the other T08 variant or the left half of a T04 row).
 IF_MISSING = ("not_checkable", "not_applicable", "skip")
+# What an instance whose right side finds no cell at all (not even a blank one) becomes: evaluate
+# (the parts count as 0: a template that prints every part column, the 部门决算), not_applicable
+# or skip (a 部门预算 table prints the parts its region chose: none printed is nothing to assert).
+IF_NO_PARTS = ("evaluate", "not_applicable", "skip")
 
 
 class DeclarationError(ValueError):
@@ -103,6 +107,7 @@ class Identity:
     for_each: dict[str, Any] = field(default_factory=dict)
     when_equal: tuple[Selector, Selector] | None = None
     if_missing: str = "not_checkable"  # see IF_MISSING
+    if_no_parts: str = "evaluate"  # see IF_NO_PARTS
     source: str = ""  # file it was declared in
 
     @property
@@ -172,10 +177,13 @@ def parse_identity(raw: dict[str, Any], family: str, source: str) -> Identity:
     if_missing = raw.get("if_missing", "not_checkable")
     if if_missing not in IF_MISSING:
         raise DeclarationError(f"{where}: if_missing must be one of {IF_MISSING}")
+    if_no_parts = raw.get("if_no_parts", "evaluate")
+    if if_no_parts not in IF_NO_PARTS:
+        raise DeclarationError(f"{where}: if_no_parts must be one of {IF_NO_PARTS}")
     return Identity(
         id=str(raw["id"]), family=str(raw.get("family", family)),
         description=str(raw.get("description", "")).strip(), lhs=sides[0], rhs=sides[1],
-        for_each=for_each, when_equal=when_sel, if_missing=if_missing, source=source,
+        for_each=for_each, when_equal=when_sel, if_missing=if_missing, if_no_parts=if_no_parts, source=source,
     )
 
 

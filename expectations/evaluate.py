@@ -16,7 +16,7 @@ from typing import Any
 
 from expectations.cells import CellRow, DocumentCells
 from expectations.declarations import LEVELS, Identity, Selector
-from extract.catalogue import catalogue, table_name
+from extract.catalogue import DEFAULT_KIND, catalogue, table_name
 
 PENDING = ""  # status of a checkable instance until the GX suite has judged it
 
@@ -206,6 +206,11 @@ def evaluate_instance(ident: Identity, doc: DocumentCells, env: dict[str, str], 
         inst.status, inst.reason = ident.if_missing, str(exc)
         return inst
     inst.cells = lhs + rhs
+    if ident.if_no_parts != "evaluate" and not any(t.cell for t in rhs):  # no part printed, not even blank
+        if ident.if_no_parts == "skip":
+            return None
+        inst.status, inst.reason = "not_applicable", "none of the right side's cells is printed"
+        return inst
     printed = [t for t in inst.cells if t.cell and t.cell.value is not None]
     if not printed:
         if ident.for_each:
@@ -276,7 +281,24 @@ def evaluate_identity(ident: Identity, doc: DocumentCells, per_term: Decimal) ->
     return out
 
 
+def _kind(code: str) -> str:
+    return str(catalogue().tables.get(code, {}).get("doc_kind", DEFAULT_KIND))
+
+
+def _families(doc: DocumentCells) -> set[str]:
+    """The document families (final_accounts, budget) whose identities apply: its variant's, else
+    those of the tables it holds (none known: every family)."""
+    variant = catalogue().variants.get(doc.template_variant or "")
+    if variant is not None:
+        return {variant.doc_kind}
+    return {_kind(code) for code in doc.table_status} or {_kind(code) for code in catalogue().tables}
+
+
 def evaluate_document(doc: DocumentCells, identities: list[Identity],
                       per_term_wan: Decimal = Decimal("0.01")) -> list[Instance]:
+    """Every instance of the identities of the document's family (those of the other family, a
+    部门预算's for a 部门决算 and the reverse, are not evaluated at all)."""
     per_term = tolerance_per_term(doc.unit, per_term_wan)
+    families = _families(doc)
+    identities = [i for i in identities if any(_kind(t) in families for t in i.tables)]
     return [i for ident in identities for i in evaluate_identity(ident, doc, per_term)]

@@ -1,13 +1,14 @@
 """Find the standard tables in a document's rows: title lines start a region, the next title
-(or the start of the narrative part) ends it; the same title again continues it (续表). A table
-of contents also names every table; those regions hold no data rows and lose to the real table."""
+(or the start of the narrative part, or the title of a table the catalogue does not read) ends it;
+the same title again continues it (续表). A table of contents also names every table; those regions
+hold no data rows and lose to the real table."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from .catalogue import TableTemplate, match_title
+from .catalogue import TableTemplate, is_other_title, match_title
 from .records import Row
 
 _STOP = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、.*情况说明$|附件\s*\d*$)")
@@ -64,7 +65,7 @@ def locate_tables(rows: list[Row]) -> list[TableRegion]:
             current = TableRegion(template, title, row, [])
             regions.append(current)
             continue
-        if title and _STOP.match(title.replace(" ", "")):
+        if title and (_STOP.match(title.replace(" ", "")) or is_other_title(title)):
             current = None
             continue
         if current is not None:

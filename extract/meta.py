@@ -19,6 +19,8 @@ _AGENCY_IN_TITLE = re.compile(
 )
 _YEAR = re.compile(r"(20\d{2})\s*年度")
 _YEAR_OF_ACCOUNTS = re.compile(r"(20\d{2})\s*年\s*(?:部门|单位)?\s*(?:决算|绩效)")
+_YEAR_OF_BUDGET = re.compile(r"(20\d{2})\s*年\s*(?:部门|单位)")
+_YEAR_IN_NAME = re.compile(r"(20\d{2})\s*年")
 _UNIT = re.compile(r"单位\s*[：:]\s*(万元|元)")
 _NOT_AGENCY = re.compile(r"^(万元|元|（盖章）|\(盖章\))$|XX|ＸＸ|××|\*\*")  # template placeholders
 
@@ -83,14 +85,17 @@ def agency_name_field(rows: list[Row]) -> str | None:
     return found.most_common(1)[0][0] if found else None
 
 
-def fiscal_year(rows: list[Row]) -> int | None:
-    """The first 'NNNN年度', else 'NNNN年(部门)决算' (not a publication date 'NNNN年10月')."""
-    for pattern in (_YEAR, _YEAR_OF_ACCOUNTS):
+def fiscal_year(rows: list[Row], file_stem: str = "") -> int | None:
+    """The first 'NNNN年度', else 'NNNN年(部门)决算', else 'NNNN年部门…' (a budget's table titles:
+    '2026年部门收支总体情况表'), never a publication date 'NNNN年10月'; else the year in the file
+    name ('北京市审计局2026年度部门预算报表': a budget that prints no year on its pages)."""
+    for pattern in (_YEAR, _YEAR_OF_ACCOUNTS, _YEAR_OF_BUDGET):
         for row in rows[:200]:
             m = pattern.search(row.text)
             if m:
                 return int(m.group(1))
-    return None
+    m = _YEAR_IN_NAME.search(file_stem)
+    return int(m.group(1)) if m else None
 
 
 _REVISION = re.compile(r"更正|修订|修正|更新版|调整版|重新发布|第[二三四]版")
@@ -121,12 +126,16 @@ def unit(rows: list[Row]) -> str | None:
     return units.most_common(1)[0][0] if units else None
 
 
-def doc_kind(rows: list[Row], n_tables_with_data: int) -> str:
+def doc_kind(rows: list[Row], n_tables_with_data: int, family: str = "final_accounts") -> str:
+    """The document's kind: the family (final_accounts | budget) whose standard tables it prints
+    (the catalogue variant's doc_kind), else what its first lines call it."""
     head = "".join(r.text for r in rows[:30])
     if n_tables_with_data >= 3:
-        return "final_accounts"
+        return family
     if "绩效自评" in head or "绩效评价" in head:
         return "performance_self_eval"
+    if family == "budget" and n_tables_with_data:
+        return "budget"
     if "决算" in head and n_tables_with_data:
         return "final_accounts"
     if "预算" in head and "决算" not in head:

@@ -55,7 +55,7 @@ def test_declarations_cover_every_family_and_table() -> None:
     identities = load_identities()
     assert {i.family for i in identities} == FAMILIES
     tables = {t for i in identities for t in i.tables}
-    assert tables == {f"T0{n}" for n in range(1, 10)}
+    assert tables == {f"T0{n}" for n in range(1, 10)} | {f"B{n:02d}" for n in range(1, 12)}  # 决算, 部门预算
 
 
 def test_identities_load_from_several_files(tmp_path: Path, wuhan_db: Path) -> None:

@@ -10,6 +10,7 @@ from ..locate import TableRegion
 from ..numbers import is_amount_or_blank, join_label, split_code
 from ..records import Row
 from .base import TableParse, modal_width, printed_labels, trim_to
+from .subject_header import parse_subject_by_header
 
 _TOTAL = re.compile(r"(^|\s)(合\s*计|总\s*计)$")
 _HEADER_ONLY = re.compile(r"栏次|项目|科目")
@@ -57,6 +58,8 @@ def _choose_columns(region: TableRegion, data_rows: list[Row], width: int) -> tu
 
 
 def parse_subject(region: TableRegion) -> TableParse:
+    if region.template.read_by == "header":
+        return parse_subject_by_header(region)
     out = TableParse(region)
     data_rows = [r for r in region.rows if looks_like_data(r)]
     width = modal_width(data_rows)

@@ -12,6 +12,7 @@ from ..locate import TableRegion
 from ..numbers import is_amount_or_blank, join_label, parse_line_no
 from ..records import Row
 from .base import TableParse, header_rows, modal_width, trim_to
+from .pairs import parse_pairs
 
 _HEADER_LABEL = re.compile(r"^(收入|支出|项目|栏次|收\s*入|支\s*出)$")
 _GRANT_KEYS = {"general_budget_grant", "gov_fund_grant", "state_capital_grant"}
@@ -66,6 +67,8 @@ class _Side:
 
 
 def parse_summary(region: TableRegion) -> TableParse:
+    if region.template.read_by == "header":
+        return parse_pairs(region)
     out = TableParse(region)
     columns = region.template.column_sets[0]
     income_col, expenditure_cols = columns[0], columns[1:]

@@ -14,6 +14,7 @@ from ..locate import TableRegion
 from ..numbers import is_amount, is_amount_or_blank, join_label
 from ..records import Row
 from .base import TableParse
+from .three_public_header import parse_three_public_by_header
 
 _MEASURE = re.compile(r"^(全年)?(预算|决算)数?$")
 
@@ -66,6 +67,8 @@ def _parse_transposed(out: TableParse, region: TableRegion, columns: dict[str, C
 
 
 def parse_three_public(region: TableRegion) -> TableParse:
+    if region.template.read_by == "header":
+        return parse_three_public_by_header(region)
     out = TableParse(region)
     budget, final = region.template.column_sets[0]
     if _parse_transposed(out, region, {"budget": budget, "final": final}):
