@@ -22,6 +22,12 @@ Nothing is read from a sentence whose reading is in doubt (issue 12):
 - a change rate printed without its % sign right after the amount of the same change
   ('增加 150.00 万元，增长 13.95。') is that rate, its raw_value showing no sign;
 - printed_decimals keeps the printed precision (rates are compared at it downstream).
+
+The prose is the running text outside the table of contents and the tables (as extract/sections.py
+reads them). Its sentences also go to raw.narrative_sentences, one row per printed line of a
+sentence, with its paragraph and the 情况说明 section (catalogue.yml narrative_sections) it is in:
+the checks read what a paragraph says beside its figures (a 主要原因 clause, the 项 it names) and
+the slips and admissions a sentence prints (expectations/consistency_text.py).
 """
 
 from __future__ import annotations
@@ -30,8 +36,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .catalogue import catalogue
+from .locate import locate_tables
 from .narrative_text import Sentence, sentences
 from .records import Row
+from .sections import _table_rows, _toc_rows, heading
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # letter-spaced: one character between single spaces ('1 4 1 3 . 8 4', '1 , 4 1 3 . 8 4')
@@ -49,6 +58,8 @@ _NEGATIVE = re.compile(r"(减少|下降|降低|减)")
 _PRIOR = re.compile(r"(去年|上年|上一年|同期|(比|较|与)20\d\d年)")
 _SHARE = re.compile(r"占")
 _COMPLETION = re.compile(r"完成.{0,6}预算|完成率|执行率")
+# '共涉及1个一级项目': the count names its projects after the number (not '7个项目自评等级为“优”')
+_PROJECTS_AFTER = re.compile(r"(一级|二级)?项目(?!.{0,6}(等级|评级))")
 _OWN_EXECUTION = re.compile(r"执行数\s*\d[\d,.\s]*万?元")  # the sentence states its own 执行数 (maybe letter-spaced)
 _PATH = re.compile(
     r"(?P<cls>[^，。；：、]+?)[（(]类[)）](?P<sec>[^，。；：]+?)[（(]款[)）](?P<item>[^，。；：]+?)[（(]项[)）]")
@@ -215,8 +226,9 @@ def _three_public_item(label: str) -> str | None:
     return None
 
 
-def _classify(label: str, before: str, unit: str, sentence: Sentence, ctx: _Context) -> _Base | None:
-    """The meaning of one mention, or None when it is not a figure we know."""
+def _classify(label: str, before: str, unit: str, sentence: Sentence, ctx: _Context,
+              after: str = "") -> _Base | None:
+    """The meaning of one mention (`after`: the text following it), or None when it is not a figure we know."""
     if "用于" in label or "单价" in label:
         return None
     sent = sentence.text
@@ -233,7 +245,7 @@ def _classify(label: str, before: str, unit: str, sentence: Sentence, ctx: _Cont
     if unit == "个":
         if re.search(r"评级|等级|为“|目标|跟踪|问题|整改", label):
             return None
-        if ("自评" in label or ("项目" in label and "自评" in sent)):
+        if "自评" in label or ("项目" in label or _PROJECTS_AFTER.match(after)) and "自评" in sent:
             return _Base("projects_self_evaluated")
         return None
     if (money and re.match(r"^(共)?(涉及)?(预算)?(资金|金额)", label) and ctx.fresh
@@ -371,7 +383,7 @@ def _figures(sentence: Sentence, ctx: _Context) -> None:
                 continue
             unit = "%"
         last_end = m.end()
-        base = _classify(label, before, unit, sentence, ctx)
+        base = _classify(label, before, unit, sentence, ctx, text[m.end():])
         if base is None or (base is not PRIOR and not _fits_unit(base.metric, unit)):
             ctx.fresh = False
             continue
@@ -410,11 +422,35 @@ def _figures(sentence: Sentence, ctx: _Context) -> None:
         ctx.figures.append(figure)
 
 
+def _section(row: Row) -> tuple[str, str] | None:
+    """(key, heading) of the 情况说明 section a heading row opens (the first declared one it names)."""
+    found = heading(row)
+    if found is None:
+        return None
+    key = next((k for k, p in catalogue().section_patterns().items() if p.match(found[1])), None)
+    return (key, found[0]) if key else None
+
+
+def _sentence_rows(index: int, sentence: Sentence) -> list[dict]:
+    """The sentence as printed, one row per line."""
+    key, head = sentence.part or (None, None)
+    return [{"sentence_index": index, "line_index": k, "paragraph_index": sentence.paragraph, "section_key": key,
+             "heading": head, "text": text, "source_line": line, "page": page}
+            for k, (text, line, page) in enumerate(sentence.printed())]
+
+
+def _not_prose(rows: list[Row]) -> set[int]:
+    """ids of the rows of the table of contents and of the tables (title to last multi-cell row)."""
+    return _table_rows(locate_tables(rows)) | {id(rows[i]) for i in _toc_rows(rows)}
+
+
 def extract_narrative(rows: list[Row]) -> dict[str, list[dict]]:
-    """Every known figure stated in the prose of a document, with its sentence (no doc_id)."""
+    """Every known figure stated in the prose of a document, with its sentence, and every sentence
+    line by line (no doc_id)."""
     ctx = _Context()
     paragraph = -1
-    for sentence in sentences(rows):
+    prose = sentences(rows, _section, _not_prose(rows))
+    for sentence in prose:
         if sentence.paragraph != paragraph:
             paragraph = sentence.paragraph
             ctx.base = None
@@ -423,4 +459,5 @@ def extract_narrative(rows: list[Row]) -> dict[str, list[dict]]:
                 ctx.subject = None
         _figures(sentence, ctx)
     out = [{"figure_index": i, **f} for i, f in enumerate(ctx.figures)]
-    return {"narrative_figures": out}
+    return {"narrative_figures": out,
+            "narrative_sentences": [r for i, s in enumerate(prose) for r in _sentence_rows(i, s)]}

@@ -8,6 +8,9 @@ Two layouts reach us as printed rows:
 
 ``logical_rows`` folds the second layout into the first, so the parser sees one row per table row
 with cells in order, and keeps the source line of the row's first line.
+
+PDF rows (page, no source line) come from the layout analysis of a ruled table: their cells keep
+their column positions, so a row of the header's width can be read by position.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ class LogicalRow:
     @property
     def filled(self) -> list[str]:
         return [c for c in self.cells if c]
+
+    @property
+    def positional(self) -> bool:
+        """A PDF table row: every cell sits in its grid column (pdf_layout), blanks included."""
+        return self.source_line is None and self.page is not None and not self.folded
 
 
 def _is_cell_line(row: Row) -> bool:

@@ -7,7 +7,7 @@ import logging
 import os
 import signal
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -73,6 +73,7 @@ def extract_tables(loaded: LoadedDocument, result: DocumentResult) -> None:
     regions = locate_tables(loaded.rows)
     result.template_variant = detect_variant({r.template.variant for r in regions}, result.fiscal_year)
     own = catalogue().variants[result.template_variant].tables
+    kind = catalogue().variants[result.template_variant].doc_kind  # a 部门预算's tables, or a 决算's
     parses = {id(r): parse_region(r) for r in regions if r.is_table}
     # every region, table-of-contents entries included: a code with two tables holding values is
     # printed twice (the completeness checks read this)
@@ -80,7 +81,7 @@ def extract_tables(loaded: LoadedDocument, result: DocumentResult) -> None:
         r.record(i, _n_values(parses[id(r)]) if id(r) in parses else 0) for i, r in enumerate(regions)]
     by_code: dict[str, list[TableRegion]] = {}
     for region in regions:
-        if region.is_table:
+        if region.is_table and region.template.doc_kind == kind:
             by_code.setdefault(region.template.code, []).append(region)
     for code in sorted(by_code):
         # the region read best stands for the table
@@ -109,7 +110,7 @@ def extract_document(path: Path, sha256: str | None = None) -> Extraction:
         extraction.n_pages = loaded.n_pages
         result.issues.extend(loaded.issues)
         rows = loaded.rows
-        result.fiscal_year = meta.fiscal_year(rows)
+        result.fiscal_year = meta.fiscal_year(rows, path.stem)
         result.unit = meta.unit(rows)
         extract_tables(loaded, result)
         agency = meta.agency(rows, path.stem)
@@ -118,7 +119,8 @@ def extract_document(path: Path, sha256: str | None = None) -> Extraction:
         result.publication_date = meta.publication_date(rows)
         result.issues.extend(ExtractionIssue("warning", note) for note in agency.notes)
         with_data = sum(t.status != "empty" for t in result.tables)
-        result.doc_kind = meta.doc_kind(rows, with_data)
+        family = catalogue().variants[result.template_variant or "national"].doc_kind
+        result.doc_kind = meta.doc_kind(rows, with_data, family)
         for extractor in extra_extractors():
             _run_extra(extractor, rows, result)
         _set_status(result)
@@ -139,6 +141,9 @@ def _run_extra(extractor: ExtraExtractor, rows: list[Row], result: DocumentResul
     """An extra extractor that fails costs its own rows only, recorded as an error."""
     try:
         for table, extra_rows in extractor(rows).items():
+            if table == "extraction_issues":  # what the extractor saw but could not read
+                result.issues.extend(ExtractionIssue(**issue) for issue in extra_rows)
+                continue
             result.extra.setdefault(table, []).extend(extra_rows)
     except Exception as exc:
         log.exception("%s failed on %s", extractor.__name__, result.file_name)
@@ -163,7 +168,8 @@ def _set_status(result: DocumentResult) -> None:
     or an extractor failed; no_tables: no standard table was read. The why in error."""
     found = {t.table_code for t in result.tables}
     reasons = []
-    if result.doc_kind == "final_accounts":
+    read = any(t.status != "empty" for t in result.tables)
+    if result.doc_kind == "final_accounts" or (result.doc_kind == "budget" and read):
         variant = catalogue().variants[result.template_variant or "national"]
         for code in (c for c in variant.required_codes if c not in found):
             result.issues.append(ExtractionIssue(
@@ -171,10 +177,10 @@ def _set_status(result: DocumentResult) -> None:
             reasons.append(f"{code} not found")
         reasons += [f"{t.table_code} read with issues" for t in result.tables if t.status == "partial"]
         reasons += [f"{t.table_code} suspect" for t in result.tables if t.status == "suspect"]
-    elif not any(t.status != "empty" for t in result.tables) and not result.extra.get("performance_evaluations"):
+    elif not read and not result.extra.get("performance_evaluations"):
         result.status = "no_tables"
-        reasons.insert(0, f"no standard table of a 部门决算 was read (document kind: {result.doc_kind})"
-                       + ("; 部门预算 tables are not read yet" if result.doc_kind == "budget" else ""))
+        family = "部门预算" if result.doc_kind == "budget" else "部门决算"
+        reasons.insert(0, f"no standard table of a {family} was read (document kind: {result.doc_kind})")
     reasons += [i.message.splitlines()[0] for i in result.issues if i.severity == "error"]
     if reasons:
         result.status = "partial" if result.status == "ok" else result.status
@@ -281,6 +287,18 @@ def _extract_in_worker(path: Path, sha256: str | None, parent: int) -> Extractio
     return extract_document(path, sha256)
 
 
+def extract_files(todo: list[tuple[Path, str | None]], workers: int | None = None) -> Iterator[Extraction]:
+    """Extract (path, sha256) pairs in parallel processes (workers: default the cores), yielding each
+    extraction in order as soon as it is done; workers die with this process."""
+    paths, digests = [p for p, _ in todo], [d for _, d in todo]
+    workers = workers or min(len(todo), os.cpu_count() or 1)
+    parent = os.getpid()
+    with (ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(parent,))
+          if workers > 1 else nullcontext()) as pool:
+        yield from (pool.map(_extract_in_worker, paths, digests, [parent] * len(paths)) if pool
+                    else map(extract_document, paths, digests))
+
+
 def extract_paths(paths: Iterable[Path], db_path: Path, *, workers: int | None = None,
                   force: bool = False, lock_wait: float = 0.0) -> Summary:
     """Extract every file (in parallel processes) and write each to the DuckDB file.
@@ -294,18 +312,11 @@ def extract_paths(paths: Iterable[Path], db_path: Path, *, workers: int | None =
     with connect(db_path, wait=lock_wait) as con:
         ensure_schema(con)
         todo, summary.skipped = pending_files(files, set() if force else known_documents(con))
-        paths, digests = [p for p, _ in todo], [d for _, d in todo]
-        workers = workers or min(len(todo), os.cpu_count() or 1)
-        parent = os.getpid()
-        with (ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(parent,))
-              if workers > 1 else nullcontext()) as pool:
-            # each document is written as soon as it is extracted: a crash keeps what came before
-            done = (pool.map(_extract_in_worker, paths, digests, [parent] * len(paths)) if pool
-                    else map(extract_document, paths, digests))
-            for ex in done:
-                write_document(con, ex.result, ex.file_path, ex.n_pages)
-                summary.documents[ex.result.status] = summary.documents.get(ex.result.status, 0) + 1
-                summary.tables += len(ex.result.tables)
-                summary.cells += len(ex.result.cells)
-                summary.issues += len(ex.result.issues)
+        # each document is written as soon as it is extracted: a crash keeps what came before
+        for ex in extract_files(todo, workers):
+            write_document(con, ex.result, ex.file_path, ex.n_pages)
+            summary.documents[ex.result.status] = summary.documents.get(ex.result.status, 0) + 1
+            summary.tables += len(ex.result.tables)
+            summary.cells += len(ex.result.cells)
+            summary.issues += len(ex.result.issues)
     return summary

@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS raw.performance_budget_lines (
     doc_id             VARCHAR NOT NULL,
     evaluation_index   INTEGER NOT NULL,
     line_index         INTEGER NOT NULL,
-    line_label         VARCHAR,               -- 年度资金总额 / 资金总额 / 市县区财政资金 / 部门整体支出总额
+    line_label         VARCHAR,               -- 年度资金总额 / 资金总额 / 市县区财政资金 / 部门整体支出总额 / 公立医院
+    line_kind          VARCHAR,               -- funds (a fund line) | subject (任务名称 row) | total (金额合计 of the subject rows)
     initial_declared   DECIMAL(18, 4),        -- 年初预算数: 目标申报数
     initial_budget     DECIMAL(18, 4),        -- 年初预算数 (预算编制数)
     full_year_budget   DECIMAL(18, 4),        -- 全年预算数 / 预算数 (A)
@@ -45,6 +46,32 @@ CREATE TABLE IF NOT EXISTS raw.performance_budget_lines (
     source_line        INTEGER,
     page               INTEGER,
     PRIMARY KEY (doc_id, evaluation_index, line_index)
+);
+
+-- The funds block of a 绩效自评表, one row per printed amount: fund lines (年度资金总额, 其中：当年财政拨款,
+-- 其他资金), per-subject lines split into 总额 | 财政拨款 | 其他资金 columns (部门整体支出绩效自评表),
+-- and statements "按收入性质分：326.68". Vocabulary in extract/performance_funds.yml.
+CREATE TABLE IF NOT EXISTS raw.performance_fund_amounts (
+    doc_id             VARCHAR NOT NULL,
+    evaluation_index   INTEGER NOT NULL,
+    amount_index       INTEGER NOT NULL,
+    line_index         INTEGER,               -- raw.performance_budget_lines of the amount; NULL for a statement
+    line_kind          VARCHAR NOT NULL,      -- funds | subject | total | statement
+    subject_code       VARCHAR,               -- 功能分类 code printed before the subject name
+    subject            VARCHAR,               -- 任务名称 of a subject line as printed (spaces removed)
+    breakdown          VARCHAR,               -- income_nature (按收入性质分) | expenditure_nature (按支出性质分)
+    fund_source        VARCHAR NOT NULL,      -- total | fiscal | other | carryover | general_budget | gov_fund |
+                                              -- state_capital | special_account | basic | project | unknown
+    fund_label         VARCHAR,               -- the label or column naming the fund, as printed
+    measure            VARCHAR,               -- initial_declared | initial_budget | full_year_budget | executed |
+                                              -- balance; NULL when no column says (statements)
+    amount             DECIMAL(18, 4) NOT NULL,
+    printed_text       VARCHAR NOT NULL,      -- the amount as printed ('122020.6', '2,495,142.55')
+    printed_decimals   INTEGER NOT NULL,      -- decimals printed: amounts compare at this precision
+    raw_text           VARCHAR NOT NULL,      -- the printed row
+    source_line        INTEGER,
+    page               INTEGER,
+    PRIMARY KEY (doc_id, evaluation_index, amount_index)
 );
 
 CREATE TABLE IF NOT EXISTS raw.performance_indicators (
@@ -87,3 +114,4 @@ CREATE TABLE IF NOT EXISTS raw.narrative_figures (
 
 -- Warehouses created before these columns existed.
 ALTER TABLE raw.narrative_figures ADD COLUMN IF NOT EXISTS printed_decimals INTEGER;
+ALTER TABLE raw.performance_budget_lines ADD COLUMN IF NOT EXISTS line_kind VARCHAR;

@@ -116,7 +116,20 @@ def test_000_three_public_operating_procurement_assets(n000):
                            "procurement_sme": D("15.90"), "procurement_small_micro": D("15.90")}
     assert one(n000, "vehicles", subject=None)["value"] == D("0")  # line 473
     assert one(n000, "equipment_over_1m")["value"] == D("0")
-    assert one(n000, "projects_self_evaluated")["value"] == D("1")  # line 479
+    # line 479 '共涉及项目1个'; line 487 '…在2022年度部门决算中反映所有项目绩效自评结果…共涉及1个一级项目'
+    assert [(f["value"], f["source_line"]) for f in pick(n000, "projects_self_evaluated")] == [
+        (D("1"), 479), (D("1"), 487)]
+
+
+def test_a_count_naming_its_projects_after_the_number():
+    """西安市卫生健康委员会 2022 p23: '反映…等82个一级项目的绩效自评结果，涉及预算资金…，占…的65.9%'."""
+    figs = extract_narrative(prose(
+        "本部门在部门决算中反映机场入境人员核酸检测费用等82个一级项目的绩效自评结果，涉及预算资金597650.29万元，"
+        "占部门预算项目支出总额的65.9%。",
+        "7个项目自评等级为“优”，0个项目自评等级为“良”。"))["narrative_figures"]
+    assert [(f["metric"], f["value"]) for f in figs] == [
+        ("projects_self_evaluated", D("82")), ("self_evaluated_funds", D("597650.29")),
+        ("self_evaluated_funds_share", D("65.9"))]
 
 
 # --- 002 and 003 ----------------------------------------------------------------------------
@@ -176,9 +189,39 @@ def test_pdf_narrative_pages():
 # --- failure modes --------------------------------------------------------------------------
 
 def test_no_prose_no_figures():
-    assert extract_narrative([]) == {"narrative_figures": []}
+    assert extract_narrative([]) == {"narrative_figures": [], "narrative_sentences": []}
     table_rows = [Row(("合计", "804.61", "590.49"), 1)]
-    assert extract_narrative(table_rows) == {"narrative_figures": []}
+    assert extract_narrative(table_rows) == {"narrative_figures": [], "narrative_sentences": []}
+
+
+def test_sentences_keep_their_paragraph_and_section():
+    """003 lines 399-409: the detail section's sentences (each printed on one line: one row each),
+    under its heading, one paragraph per item."""
+    found = extract_narrative(load_document(seed("003")).rows)["narrative_sentences"]
+    detail = [s for s in found if s["section_key"] == "general_budget_detail"]
+    assert {s["heading"] for s in detail} == {"（三）一般公共预算财政拨款支出决算具体情况"}
+    assert [(s["source_line"], s["paragraph_index"] - detail[0]["paragraph_index"]) for s in detail] == [
+        (399, 0), (401, 1), (401, 1), (403, 2), (405, 3), (407, 4), (409, 5)]
+    assert detail[-1]["text"].startswith("年初预算为572.97万元，支出决算为281.43万元，完成年初预算的48.53%")
+    # the next section starts at the heading of 六、
+    after = found[found.index(detail[-1]) + 1]
+    assert (after["section_key"], after["source_line"]) == ("basic_expenditure", 411)
+
+
+def test_a_sentence_keeps_each_printed_line_and_the_contents_are_not_prose():
+    """000 lines 413, 415: '年初预算为7.89万元，支出决算为0.22万元，完' goes on at '成年初预算的 2.82%，…'
+    (one sentence, one row per line). 003 lines 7-47: the table of contents names every section
+    (第四部分 名词解释 last) but is no prose: the body is in no section before 一、 at line 373."""
+    rows = extract_narrative(load_document(seed("000")).rows)["narrative_sentences"]
+    first = next(r for r in rows if r["source_line"] == 413 and r["text"].startswith("年初预算为7.89万元"))
+    sentence = [r for r in rows if r["sentence_index"] == first["sentence_index"]]
+    assert [(r["line_index"], r["source_line"]) for r in sentence] == [(0, 413), (1, 415)]
+    assert sentence[0]["text"] == "年初预算为7.89万元，支出决算为0.22万元，完"
+    assert sentence[1]["text"].startswith("成年初预算的 2.82%，") and sentence[1]["text"].endswith("故此行政运行未用。")
+    rows = extract_narrative(load_document(seed("003")).rows)["narrative_sentences"]
+    assert not [r for r in rows if 7 <= r["source_line"] <= 47]
+    assert {r["section_key"] for r in rows if r["source_line"] < 373} == {None}
+    assert next(r for r in rows if r["section_key"])["source_line"] == 373
 
 
 def test_last_year_values_and_unit_prices_are_not_figures():

@@ -12,8 +12,13 @@ figures as (
 
     select
         *,
-        -- a joint "收、支总计" is compared with the income half of the 总计 row
-        coalesce(subject, case when metric = 'total_income_expenditure' then 'income' end) as match_subject,
+        -- a joint "收、支总计" is compared with the income half of the 总计 row; a score is the
+        -- 整体支出绩效自评表's only where the sentence says so (not a 财政重点评价 project's 综合得分)
+        case
+            when metric = 'self_evaluation_score' and subject is null and not regexp_matches(sentence, '整体|部门')
+                then '(another evaluation)'
+            else coalesce(subject, case when metric = 'total_income_expenditure' then 'income' end)
+        end as match_subject,
         -- decimals printed ("77.1%" -> 1, "1 4 1 3 . 8 4万元" -> 2), as raw.narrative_figures.printed_decimals
         length(regexp_extract(replace(raw_value, ' ', ''), '[.](\d+)', 1)) as printed_decimals
     from {{ ref('stg_narrative_figures') }}

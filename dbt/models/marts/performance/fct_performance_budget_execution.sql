@@ -1,6 +1,7 @@
 -- One row per document × 绩效自评表 × budget line, with the checks 执行率 = 执行数 / 预算数 and
 -- 得分 ≤ 分值. The rate tolerance covers the rounding of the printed amounts (±0.005 each),
--- of the printed rate (±0.005, or ±0.5 when the rate is a whole number such as "100%").
+-- of the printed rate (±0.005, or ±0.5 when the rate is a whole number such as "100%"), and a rate
+-- printed truncated (up to 0.01, or 1 for a whole number, below the computed rate).
 with
 
 lines as (
@@ -41,10 +42,11 @@ toleranced as (
             0.005 / cast(computed.rate_base as double)
             + cast(computed.executed as double) * 0.005 / pow(cast(computed.rate_base as double), 2)
         )
-        + case
-            when computed.execution_rate_printed = round(computed.execution_rate_printed) then 0.5
-            else 0.005
-        end as rate_tolerance
+        -- the printed rate: rounded (half a unit of its last digit either way) or truncated (up to
+        -- one unit below: 99.99% for 99.9994%, not to show 100% before everything is spent)
+        + case when computed.execution_rate_printed = round(computed.execution_rate_printed) then 1 else 0.01 end
+        * case when computed.execution_rate_printed <= computed.computed_rate then 1 else 0.5 end
+            as rate_tolerance
     from computed
     where computed.rate_base is not null and computed.rate_base <> 0
 
@@ -67,6 +69,7 @@ final as (
         ---------- line
         computed.line_index,
         computed.line_label,
+        computed.line_kind,
 
         ---------- amounts (万元)
         computed.initial_declared,

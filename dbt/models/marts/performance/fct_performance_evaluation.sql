@@ -37,7 +37,11 @@ budget_lines as (
 
     select
         evaluation_id,
-        arg_min(weight, line_index) filter (where weight is not null) as budget_weight
+        -- the 金额合计 row's weight when per-subject lines are weighted, else the first weight
+        coalesce(
+            arg_min(weight, line_index) filter (where weight is not null and line_kind = 'total'),
+            arg_min(weight, line_index) filter (where weight is not null)
+        ) as budget_weight
     from {{ ref('stg_performance_budget_lines') }}
     group by evaluation_id
 

@@ -28,6 +28,7 @@ renamed as (
 
         ---------- line
         {{ clean_label('source.line_label') }} as line_label,
+        source.line_kind,
         evaluations.money_unit,
 
         ---------- amounts (万元)
