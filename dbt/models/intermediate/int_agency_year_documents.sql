@@ -16,7 +16,7 @@ final as (
         doc_id,
         n_candidate_documents
     from candidates
-    where document_rank = 1
+    where doc_kind = 'final_accounts' and document_rank = 1
 
 )
 

@@ -57,6 +57,7 @@ final as (
         on
             chosen.agency_key = other.agency_key
             and chosen.fiscal_year = other.fiscal_year
+            and chosen.doc_kind = other.doc_kind
     inner join key_figures as figures on chosen.doc_id = figures.doc_id
     left join key_figures as other_figures
         on

@@ -1,4 +1,5 @@
--- One row per 经济分类 code × name as printed in 基本支出决算明细表 (T06), with how many
+-- One row per 经济分类 code × name as printed in 基本支出决算明细表 (T06) or a 部门预算's
+-- 一般公共预算/财政拨款基本支出表 (B06, B11), with how many
 -- documents print that name for that code and the latest fiscal year they belong to.
 with
 
@@ -11,7 +12,7 @@ subject_rows as (
         item_name
     from {{ ref('int_table_rows') }}
     where
-        table_code = 'T06'
+        table_code in ('T06', 'B06', 'B11')
         and subject_code is not null
 
 ),

@@ -1,5 +1,5 @@
--- One row per 功能分类 code × name as printed (whitespace removed), with how many documents
--- print that name for that code and the latest fiscal year they belong to.
+-- One row per 功能分类 code × name as printed (whitespace removed) in 部门决算 and 部门预算, with
+-- how many documents print that name for that code and the latest fiscal year they belong to.
 with
 
 subject_rows as (
@@ -10,9 +10,13 @@ subject_rows as (
         subject_code,
         item_name
     from {{ ref('int_table_rows') }}
-    -- subject tables, plus the 类 rows of the summary tables (T01/T04 right half)
+    -- subject tables, plus the 类 rows of the summary tables (T01/T04 right half); the same
+    -- tables of a 部门预算 (B01-B05, B07, B08, B10)
     where
-        table_code in ('T01', 'T02', 'T03', 'T04', 'T05', 'T07', 'T08')
+        table_code in (
+            'T01', 'T02', 'T03', 'T04', 'T05', 'T07', 'T08',
+            'B01', 'B02', 'B03', 'B04', 'B05', 'B07', 'B08', 'B10'
+        )
         and subject_code is not null
 
 ),
