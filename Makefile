@@ -10,7 +10,7 @@ DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: setup manifest run extract test lint bench dev docs clean
+.PHONY: setup manifest dagster-home run extract test lint bench dev docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ setup: $(BIN)/.installed
 manifest: setup
 	$(DBT) --quiet parse $(DBT_DIRS)
 
-run: manifest
-	$(BIN)/fiscalwh run
+# `make run` records its runs in the Dagster instance `make dev` opens (.dagster_home).
+DAGSTER_HOME_DIR := $(CURDIR)/.dagster_home
+dagster-home:
+	@mkdir -p $(DAGSTER_HOME_DIR) && cp dagster_project/dagster.yaml $(DAGSTER_HOME_DIR)/dagster.yaml
+
+run: manifest dagster-home
+	DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/fiscalwh run
 
 extract: setup
 	$(BIN)/fiscalwh extract $(FISCALWH_CORPUS) --db $(FISCALWH_DB)
@@ -53,9 +58,8 @@ bench: setup
 docs: manifest
 	$(DBT) docs generate $(DBT_DIRS)
 
-dev: manifest
-	mkdir -p .dagster_home && cp dagster_project/dagster.yaml .dagster_home/dagster.yaml
-	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+dev: manifest dagster-home
+	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf data/ .dagster_home/ dbt/target/ .pytest_cache

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -9,10 +10,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from extract.load import sha256_file
-from extract.pipeline import discover, extract_document
+from extract.pipeline import Extraction, discover, extract_document
 from extract.writer import ensure_schema, schema_files, write_document
 
-from .partitions import documents_partitions
+from .partitions import DOCUMENTS_PARTITIONS, documents_partitions, partition_key, sha_prefix
 from .project import dbt_project
 
 # dbt builds run one at a time (DuckDB allows one writer per file). Extraction steps hold the
@@ -25,16 +26,18 @@ class DocumentConfig(dg.Config):
     corpus_dir: str = ""
 
 
-def find_document(sha: str, config: DocumentConfig) -> Path:
+def find_document(key: str, config: DocumentConfig) -> Path:
+    """The file of a partition: the configured path, else the corpus file whose sha256 the key names."""
     if config.path:
         return Path(config.path)
     from .settings import Settings
 
     folder = Path(config.corpus_dir) if config.corpus_dir else Settings.from_env().corpus_dir
+    prefix = sha_prefix(key)
     for path in discover([folder]):
-        if sha256_file(path) == sha:
+        if sha256_file(path).startswith(prefix):
             return path
-    raise FileNotFoundError(f"no file with sha256 {sha} under {folder}")
+    raise FileNotFoundError(f"no file with sha256 {prefix}… under {folder}")
 
 
 def raw_table_keys() -> list[dg.AssetKey]:
@@ -55,24 +58,48 @@ RAW_TABLE_KEYS = raw_table_keys()
     partitions_def=documents_partitions,
     retry_policy=dg.RetryPolicy(max_retries=4, delay=2, backoff=dg.Backoff.EXPONENTIAL,
                                 jitter=dg.Jitter.PLUS_MINUS),
-    description="Extract one disclosure (partition = sha256 of its file) into the raw tables.",
+    description="Extract one disclosure (partition = its file name and sha256 prefix) into the raw tables.",
 )
 def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig, duckdb: DuckDBResource):
     path = find_document(context.partition_key, config)
+    for key, metadata in extract_into_warehouse(path, duckdb, context.log):
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+
+def extract_into_warehouse(path: Path, duckdb: DuckDBResource,
+                           log: dg.DagsterLogManager) -> list[tuple[dg.AssetKey, dict[str, str | int]]]:
+    """Extract one file into the raw tables: (raw table asset, metadata) for each raw table."""
     extraction = extract_document(path)
-    result = extraction.result
     with duckdb.get_connection() as con:
         ensure_schema(con)
-        write_document(con, result, extraction.file_path, extraction.n_pages)
-    if result.status == "failed":
-        context.log.warning(f"{path.name}: extraction failed: {result.error}")
+        write_document(con, extraction.result, extraction.file_path, extraction.n_pages)
+    if extraction.result.status == "failed":
+        log.warning(f"{path.name}: extraction failed: {extraction.result.error}")
+    return raw_table_metadata(extraction, path)
+
+
+def raw_table_metadata(extraction: Extraction, path: Path) -> list[tuple[dg.AssetKey, dict[str, str | int]]]:
+    """What one document put into each raw table (rows), and the document's identity."""
+    result = extraction.result
     rows = {"documents": 1, "document_tables": len(result.tables), "table_cells": len(result.cells),
             "extraction_issues": len(result.issues), **{t: len(r) for t, r in result.extra.items()}}
     document: dict[str, str | int] = {
-        "file": str(path), "status": result.status, "error": result.error or "",
+        "file": str(path), "status": result.status, "error": result.error or "", "pages": extraction.n_pages or 0,
         "agency": result.agency_name or "", "fiscal_year": result.fiscal_year or 0, "doc_kind": result.doc_kind}
-    for key in RAW_TABLE_KEYS:
-        yield dg.MaterializeResult(asset_key=key, metadata={"rows": rows.get(key.path[-1], 0), **document})
+    return [(key, {"rows": rows.get(key.path[-1], 0), **document}) for key in RAW_TABLE_KEYS]
+
+
+class FileConfig(dg.Config):
+    path: str  # the disclosure file to extract (PDF, text or HTML), anywhere on this machine
+
+
+@dg.op(description="Extract one file, given by its path, into the raw tables as a new document partition.")
+def extract_one_file(context: dg.OpExecutionContext, config: FileConfig, duckdb: DuckDBResource) -> None:
+    path = Path(config.path).expanduser().resolve()
+    key = partition_key(path, sha256_file(path))
+    context.instance.add_dynamic_partitions(DOCUMENTS_PARTITIONS, [key])
+    for asset_key, metadata in extract_into_warehouse(path, duckdb, context.log):
+        context.log_event(dg.AssetMaterialization(asset_key=asset_key, partition=key, metadata=metadata))
 
 
 class Translator(DagsterDbtTranslator):
@@ -96,4 +123,9 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duc
     # A full parse: a partial parse left by a dbt run from another directory holds relative paths.
     # The warehouse is the DuckDB resource's file (dbt/profiles.yml reads the var fiscalwh_db).
     warehouse = json.dumps({"fiscalwh_db": str(Path(duckdb.database).resolve())})
-    yield from dbt.cli(["build", "--no-partial-parse", "--vars", warehouse], context=context).stream()
+    # One target folder, reused by every build (dagster-dbt would leave a new 15 MB one per run).
+    target = dbt_project.project_dir / "target"
+    for old in target.glob("warehouse_models-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    yield from dbt.cli(["build", "--no-partial-parse", "--vars", warehouse], context=context,
+                       target_path=target / "dagster").stream()

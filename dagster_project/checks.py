@@ -5,33 +5,35 @@ examples as metadata) and never fails the run or retries.
 """
 
 from collections import defaultdict
+from pathlib import Path
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
+from expectations.report import write_report
+from expectations.row_identities import load_row_identities
 from expectations.runner import run_checks
 from extract.catalogue import catalogue
+from extract.exports import export_marts
 from extract.writer import DEFAULT_LOCK_WAIT, connect
 
 from .assets import DUCKDB_POOL
-from .settings import Settings
+from .settings import Settings, exports_dir, report_dir
 
-# Which fact an identity is about, by the table its id starts with ('T03.row.total' -> T03):
-# the table catalogue's fact model, plus the row-identity families.
-FACT_OF_TABLE = {
-    **{code: spec["fact_model"] for code, spec in catalogue().tables.items()},
-    "PERF": "fct_performance_evaluation",  # 绩效自评表 scores and execution rates
-    "NARR": "fct_narrative_figure",  # 情况说明 figures against the tables
-    "XY": "mart_agency_year_continuity",  # across years: 年末 of year N = 年初 of year N+1
-}
-CROSS_TABLE_ASSET = "mart_agency_year_overview"  # identities across tables (ids 'X.…') and others
+# Which asset an identity is about: a row identity's declared relation (expectations/performance/*.yml),
+# else the catalogue's fact model of the table its id starts with ('T03.row.total' -> T03).
+FACT_OF_TABLE = {code: spec["fact_model"] for code, spec in catalogue().tables.items()}
+RELATION_OF_ROW_IDENTITY = {r.id: r.relation.rpartition(".")[2] for r in load_row_identities()}
+CROSS_TABLE_ASSET = "mart_agency_year_overview"  # identities across tables (ids 'X.…') and document families
 CHECK_NAME = "accounting_identities"
 
 
 def asset_of(identity_id: str) -> str:
-    return FACT_OF_TABLE.get(identity_id.split(".")[0], CROSS_TABLE_ASSET)
+    return RELATION_OF_ROW_IDENTITY.get(identity_id) or FACT_OF_TABLE.get(identity_id.split(".")[0],
+                                                                          CROSS_TABLE_ASSET)
 
 
-CHECKED_ASSETS = sorted(set(FACT_OF_TABLE.values()) | {CROSS_TABLE_ASSET})
+CHECKED_ASSETS = sorted(set(FACT_OF_TABLE.values()) | set(RELATION_OF_ROW_IDENTITY.values()) | {CROSS_TABLE_ASSET})
 
 
 @dg.multi_asset_check(
@@ -40,10 +42,14 @@ CHECKED_ASSETS = sorted(set(FACT_OF_TABLE.values()) | {CROSS_TABLE_ASSET})
            for name in CHECKED_ASSETS],
     pool=DUCKDB_POOL,
 )
-def accounting_identity_checks(context: dg.AssetCheckExecutionContext):
+def accounting_identity_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     settings = Settings.from_env()
-    summary = run_checks(settings.db_path, data_docs_dir=settings.gx_docs_dir, lock_wait=DEFAULT_LOCK_WAIT)
-    with connect(settings.db_path, read_only=True, wait=DEFAULT_LOCK_WAIT) as con:
+    db = Path(duckdb.database)
+    summary = run_checks(db, data_docs_dir=settings.gx_docs_dir, lock_wait=DEFAULT_LOCK_WAIT)
+    # the findings report and the exports follow every check run: a dropped file reaches them without a click
+    report = write_report(db, report_dir(db), lock_wait=DEFAULT_LOCK_WAIT)
+    exports = export_marts(db, exports_dir(db), lock_wait=DEFAULT_LOCK_WAIT)
+    with connect(db, read_only=True, wait=DEFAULT_LOCK_WAIT) as con:
         rows = con.execute(
             "select r.identity_id, r.status, d.file_name, r.instance, r.difference "
             "from audit.identity_results r join raw.documents d using (doc_id)").fetchall()
@@ -65,6 +71,9 @@ def accounting_identity_checks(context: dg.AssetCheckExecutionContext):
                 "not_checkable": c["not_checkable"], "not_applicable": c["not_applicable"],
                 "examples": "\n".join(examples[name]) or "none",
                 "data_docs": str(summary.data_docs_index or ""),
+                "report": dg.MetadataValue.path(str(report)),
+                "exports": dg.MetadataValue.path(str(exports_dir(db))),
+                "exported_relations": len(exports),
             },
         )
 

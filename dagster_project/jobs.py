@@ -6,6 +6,7 @@ or failed (dagster_project/sensors.py): a failed dbt build never skips them.
 
 import dagster as dg
 
+from .assets import extract_one_file
 from .checks import identity_checks
 
 extract_documents_job = dg.define_asset_job(
@@ -23,3 +24,10 @@ check_identities_job = dg.define_asset_job(
     "check_identities", selection=dg.AssetSelection.checks(*identity_checks),
     description="The accounting identities (GX suites) over every document; results in schema audit.",
 )
+
+
+
+@dg.job(name="extract_file",
+        description="Extract one file given by its path (in the launchpad's config form) as a new document.")
+def extract_file_job() -> None:
+    extract_one_file()

@@ -2,127 +2,219 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+import subprocess
 import sys
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import dagster as dg
+from tqdm import tqdm
 
-from extract.pipeline import InputError, extract_document, input_files, known_documents, pending_files
+from extract.pipeline import InputError, extract_files, input_files, known_documents, pending_files
 from extract.writer import DEFAULT_LOCK_WAIT, LOCKED, WarehouseLocked, connect, ensure_schema, publish, write_document
 
-from .partitions import DOCUMENTS_PARTITIONS
+from .partitions import DOCUMENTS_PARTITIONS, partition_key
+from .project import dbt_project
+from .resources import dbt_executable
 from .settings import Settings
 
 
 @dataclass
 class RunOutcome:
-    extracted: list[str]  # doc_ids extracted by this run
+    extracted: list[str]  # partition keys of the documents extracted by this run
     unchanged: int  # files already in the warehouse
     success: bool
     published: Path | None = None  # the copy for BI tools, when this run replaced it
     publish_seconds: float | None = None
+    dbt: dict[str, int] = field(default_factory=dict)  # dbt build: models, tests, failing tests
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage
 
 
-def new_documents(files: list[Path], db_path: Path, lock_wait: float = 0.0) -> tuple[dict[str, Path], int]:
-    """{sha256: path} of the files not yet extracted (by this extractor code), and the rest.
+def extract_new_documents(settings: Settings, instance: dg.DagsterInstance, lock_wait: float = 0.0,
+                          force: bool = False, workers: int | None = None,
+                          progress: TextIO | None = None) -> tuple[list[str], int]:
+    """Extract the corpus files not yet extracted by this extractor code (all with force), in parallel
+    processes, each written as soon as it is done and recorded in Dagster as a materialization of its
+    document partition (the raw table assets). -> (partition keys extracted, files unchanged).
+    A file that cannot be read (so has no sha256 to be a partition) is recorded as failed, not a partition.
+    Raises WarehouseLocked when another process holds the warehouse for longer than lock_wait s."""
+    from .assets import raw_table_metadata
 
-    A file that cannot be read (so has no sha256 to be a partition) is recorded as failed here.
-    Raises WarehouseLocked when another process holds the warehouse for longer than lock_wait s.
-    """
-    with connect(db_path, wait=lock_wait) as con:
+    files = input_files([settings.corpus_dir])
+    with connect(settings.db_path, wait=lock_wait) as con:
         ensure_schema(con)
-        pending, unchanged = pending_files(files, known_documents(con))
-        for path, sha in pending:
-            if sha is None:
-                extraction = extract_document(path)
-                write_document(con, extraction.result, extraction.file_path, extraction.n_pages)
-    return {sha: path for path, sha in pending if sha is not None}, unchanged
+        pending, unchanged = pending_files(files, set() if force else known_documents(con))
+        keys = [partition_key(path, sha) if sha else None for path, sha in pending]
+        instance.add_dynamic_partitions(DOCUMENTS_PARTITIONS, [k for k in keys if k])
+        bar = tqdm(total=len(pending), desc="extracting", file=progress, disable=progress is None or not pending,
+                   bar_format="{desc}: {n}/{total} documents {bar:20} {postfix} [{elapsed}]")
+        pages = 0
+        for ((path, _), key), ex in zip(zip(pending, keys, strict=True), extract_files(pending, workers),
+                                        strict=True):
+            write_document(con, ex.result, ex.file_path, ex.n_pages)
+            for asset_key, metadata in raw_table_metadata(ex, path) if key else ():
+                instance.report_runless_asset_event(
+                    dg.AssetMaterialization(asset_key=asset_key, partition=key, metadata=metadata))
+            pages += ex.n_pages or 0
+            bar.set_postfix_str(f"{pages} pages, {pages / max(bar.format_dict['elapsed'], 1e-9):.1f} pages/s")
+            bar.update()
+        bar.close()
+    return [k for k in keys if k], unchanged
 
 
-def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None,
-                 lock_wait: float = 0.0) -> RunOutcome:
+@contextlib.contextmanager
+def _quiet(log: TextIO | None) -> Iterator[None]:
+    """Dagster's and dbt's output into the log file (None: to the terminal, as they print it)."""
+    if log is None:
+        yield
+        return
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
+    streams = [h.setStream(log) for h in handlers]
+    try:
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            yield
+    finally:
+        for h, stream in zip(handlers, streams, strict=True):
+            h.setStream(stream)
+
+
+def _dbt_counts(result: dg.ExecuteInProcessResult) -> dict[str, int]:
+    models = {e.asset_key for e in result.get_asset_materialization_events()}
+    tests = [e for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
+    failing = [e for e in tests if not e.event_specific_data.passed]  # type: ignore[union-attr]
+    return {"models": len(models), "tests": len(tests), "failing": len(failing)}
+
+
+def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None, lock_wait: float = 0.0,
+                 force: bool = False, workers: int | None = None, log: TextIO | None = None,
+                 progress: TextIO | None = None) -> RunOutcome:
     """Extract the new documents, build the dbt models, check the identities; when all of that
     succeeded, publish a copy of the warehouse for BI tools (settings.published_db).
+    Dagster's and dbt's output go to `log` (None: printed); a progress bar to `progress`.
     Raises WarehouseLocked when another process holds the warehouse at the start or at publishing."""
     from .assets import corpus_documents, warehouse_models
     from .checks import identity_checks
     from .resources import build_resources
 
-    instance = instance or dg.DagsterInstance.ephemeral()
+    if instance is None:
+        instance = (dg.DagsterInstance.from_config(str(settings.dagster_home)) if settings.dagster_home
+                    else dg.DagsterInstance.ephemeral())
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    new, unchanged = new_documents(input_files([settings.corpus_dir]), settings.db_path, lock_wait)
+    seconds: dict[str, float] = {}
+    start = time.monotonic()
+    new, unchanged = extract_new_documents(settings, instance, lock_wait, force, workers, progress)
     resources = build_resources(settings)
-    instance.add_dynamic_partitions(DOCUMENTS_PARTITIONS, list(new))
-    for sha, path in new.items():
-        dg.materialize(
-            [corpus_documents], partition_key=sha, instance=instance, resources=resources,
-            run_config={**quiet, "ops": {"corpus_documents": {"config": {"path": str(path)}}}},
-        )
+    seconds["extract"] = time.monotonic() - start
     # dbt, then the checks in a run of their own: a failed build never skips the identity checks
     # of the documents that loaded (the cell identities read the raw tables).
-    built = dg.materialize(
-        [corpus_documents, warehouse_models, *identity_checks],
-        selection=dg.AssetSelection.assets(warehouse_models) - dg.AssetSelection.checks(*identity_checks),
-        instance=instance, resources=resources, raise_on_error=False, run_config=quiet,
-    )
-    checked = dg.materialize(
-        [corpus_documents, warehouse_models, *identity_checks],
-        selection=dg.AssetSelection.checks(*identity_checks),
-        instance=instance, resources=resources, raise_on_error=False, run_config=quiet,
-    )
-    outcome = RunOutcome(list(new), unchanged, built.success and checked.success)
+    start = time.monotonic()
+    with _quiet(log):
+        built = dg.materialize(
+            [corpus_documents, warehouse_models, *identity_checks],
+            selection=dg.AssetSelection.assets(warehouse_models) - dg.AssetSelection.checks(*identity_checks),
+            instance=instance, resources=resources, raise_on_error=False, run_config=quiet,
+        )
+    seconds["dbt"] = time.monotonic() - start
+    start = time.monotonic()
+    with _quiet(log):
+        checked = dg.materialize(
+            [corpus_documents, warehouse_models, *identity_checks],
+            selection=dg.AssetSelection.checks(*identity_checks),
+            instance=instance, resources=resources, raise_on_error=False, run_config=quiet,
+        )
+    seconds["checks"] = time.monotonic() - start
+    outcome = RunOutcome(list(new), unchanged, built.success and checked.success, dbt=_dbt_counts(built),
+                         seconds=seconds)
     if outcome.success:  # BI tools never see a half-built warehouse, nor hold the build file
         outcome.publish_seconds = publish(settings.db_path, settings.published_db, wait=lock_wait)
         outcome.published = settings.published_db
     return outcome
 
 
-def summary_lines(db_path: Path, lock_wait: float = 0.0) -> list[str]:
-    """What the warehouse holds, for the end of `make run`."""
+def dbt_docs(settings: Settings, log: TextIO | None) -> Path | None:
+    """The dbt docs site as one static file (opens from file://, offline): dbt/target/static_index.html."""
+    warehouse = json.dumps({"fiscalwh_db": str(settings.db_path)})
+    done = subprocess.run(
+        [dbt_executable(), "--no-use-colors", "docs", "generate", "--static", "--no-partial-parse",
+         "--project-dir", str(dbt_project.project_dir), "--profiles-dir", str(dbt_project.profiles_dir),
+         "--vars", warehouse], stdout=log, stderr=subprocess.STDOUT if log else None, check=False)
+    path = Path(dbt_project.project_dir) / "target" / "static_index.html"
+    return path if done.returncode == 0 and path.exists() else None
+
+
+def outcome_lines(db_path: Path, lock_wait: float = 0.0, top: int = 10) -> list[str]:
+    """Per-document outcomes and the top findings, for the end of `make run`."""
     with connect(db_path, read_only=True, wait=lock_wait) as con:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
-        docs = q("select status, count(*) from raw.documents group by 1 order by 1")
-        lines = [
-            "documents: " + ", ".join(f"{n} {s}" for s, n in docs),
-            "tables: {} located ({} empty)".format(
-                *q("select count(*), count(*) filter (status = 'empty') from raw.document_tables")[0]),
-            "cells: {} ({} blank)".format(
-                *q("select count(*), count(*) filter (value is null) from raw.table_cells")[0]),
-            "extraction issues: {}".format(q("select count(*) from raw.extraction_issues")[0][0]),
-        ]
         has_audit = q("select count(*) from information_schema.tables where table_schema = 'audit' "
                       "and table_name = 'identity_results'")[0][0]
+        counts = ("count(*) filter (r.severity = 'error'), count(*) filter (r.severity = 'warning'), "
+                  "count(*) filter (r.severity = 'info')") if has_audit else "null, null, null"
+        join = "left join audit.identity_results r using (doc_id)" if has_audit else ""
+        docs = q(f"""select d.file_name, coalesce(d.fiscal_year::varchar, '—'), d.doc_kind,
+                            coalesce(d.template_variant, '—'), d.status,
+                            (select count(*) from raw.document_tables t where t.doc_id = d.doc_id), {counts}
+                     from raw.documents d {join} group by all order by d.file_name""")
+        lines = [f"{'document':<34} {'year':>4} {'kind':<14} {'variant':<13} {'outcome':<11} "
+                 f"{'tables':>6} {'error':>5} {'warn':>5} {'info':>5}"]
+        for name, year, kind, variant, status, tables, errors, warnings, infos in docs:
+            short = name if len(name) <= 30 else name[:29] + "…"
+            pad = 34 - sum(2 if ord(c) > 0x2E80 else 1 for c in short)  # CJK characters are two columns wide
+            lines.append(f"{short}{' ' * max(pad, 1)} {year:>4} {kind:<14} {variant:<13} {status:<11} "
+                         f"{tables:>6} {errors or 0:>5} {warnings or 0:>5} {infos or 0:>5}")
         if has_audit:
             results = q("select status, count(*) from audit.identity_results group by 1 order by 1")
             lines.append("identity checks: " + ", ".join(f"{n} {s}" for s, n in results))
-        marts = q("select table_schema || '.' || table_name from information_schema.tables "
-                  "where table_name like 'mart_%' order by 1")
-        for (mart,) in marts:
-            lines.append(f"{mart}: {q(f'select count(*) from {mart}')[0][0]} rows")
+            findings = q(f"""select d.file_name, r.identity_id, r.message from audit.identity_results r
+                             join raw.documents d using (doc_id) where r.severity = 'error'
+                             order by d.file_name, r.identity_id limit {top}""")
+            if findings:
+                lines.append(f"top findings (errors, {len(findings)} shown):")
+                lines += [f"  {name[:24]}  {identity}: {message[:90]}" for name, identity, message in findings]
     return lines
 
 
-def main(lock_wait: float = DEFAULT_LOCK_WAIT) -> int:
-    settings = Settings.from_env()
-    try:
-        outcome = run_pipeline(settings, lock_wait=lock_wait)
-        lines = summary_lines(settings.db_path, lock_wait)
-    except InputError as exc:
-        print(f"fiscalwh run: corpus {settings.corpus_dir}: {exc}", file=sys.stderr)
-        return 2
-    except WarehouseLocked as exc:
-        print(f"fiscalwh run: {exc}", file=sys.stderr)
-        return LOCKED
-    print(f"extracted {len(outcome.extracted)} new document(s), {outcome.unchanged} unchanged "
-          f"(corpus: {settings.corpus_dir})")
-    print(f"warehouse: {settings.db_path}")
+def main(settings: Settings | None = None, lock_wait: float = DEFAULT_LOCK_WAIT, force: bool = False,
+         verbose: bool = False, workers: int | None = None) -> int:
+    settings = settings or Settings.from_env()
+    log_path = settings.db_path.parent / "logs" / "fiscalwh-run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"fiscalwh run: {settings.corpus_dir} → {settings.db_path}"
+          + ("" if verbose else f" (Dagster and dbt output: {log_path})"))
+    with open(log_path, "w", encoding="utf-8") as log_file:
+        log = None if verbose else log_file
+        try:
+            outcome = run_pipeline(settings, lock_wait=lock_wait, force=force, workers=workers, log=log,
+                                   progress=sys.stderr)
+            docs = dbt_docs(settings, log)
+            lines = outcome_lines(settings.db_path, lock_wait)
+        except InputError as exc:
+            print(f"fiscalwh run: corpus {settings.corpus_dir}: {exc}", file=sys.stderr)
+            return 2
+        except WarehouseLocked as exc:
+            print(f"fiscalwh run: {exc}", file=sys.stderr)
+            return LOCKED
+    s = outcome.seconds
+    print(f"extracted {len(outcome.extracted)} new document(s) in {s['extract']:.0f} s, {outcome.unchanged} "
+          f"unchanged; dbt build {s['dbt']:.0f} s ({outcome.dbt['models']} models, {outcome.dbt['tests']} tests, "
+          f"{outcome.dbt['failing']} warning: rows in schema audit); checks {s['checks']:.0f} s")
     for line in lines:
-        print("  " + line)
-    if outcome.published is not None:
-        print(f"published for BI tools (open it read-only): {outcome.published} "
-              f"(copied in {outcome.publish_seconds:.2f} s)")
-    else:
-        print(f"published copy not replaced (the run failed): {settings.published_db}")
-    print(f"GX data docs: {settings.gx_docs_dir}")
+        print(line)
+    published = outcome.published or settings.published_db
+    print(("published for BI tools (open read-only): " if outcome.published
+           else "the run failed; published copy NOT replaced: ") + str(published))
+    print(f"dbt docs: {docs or 'not generated (see the log)'}")
+    print(f"findings report: {settings.report_dir / 'index.html'}")
+    print(f"marts as Parquet and CSV: {settings.exports_dir}")
+    print(f"GX data docs: {settings.gx_docs_dir / 'index.html'}")
+    print(f"findings in SQL (DuckDB CLI, DBeaver, any BI tool on {published.name}, read-only):")
+    print("  select file_name, rule_id, severity, message from marts.mart_findings order by severity, file_name")
+    if not outcome.success:
+        print(f"see {log_path}", file=sys.stderr)
     return 0 if outcome.success else 1

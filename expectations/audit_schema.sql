@@ -9,10 +9,10 @@ CREATE TABLE IF NOT EXISTS audit.identity_results (
     identity_id  VARCHAR NOT NULL,
     instance     VARCHAR NOT NULL,           -- loop binding, e.g. "node=201, column=total"; '-' if none
     description  VARCHAR,
-    lhs_value    DECIMAL(18, 2),             -- in the document unit (raw.documents.unit)
-    rhs_value    DECIMAL(18, 2),
-    difference   DECIMAL(18, 2),             -- lhs - rhs
-    tolerance    DECIMAL(18, 2),             -- 0.01 万元 per summed term, in the document unit
+    lhs_value    DECIMAL(24, 6),             -- in the document unit (raw.documents.unit)
+    rhs_value    DECIMAL(24, 6),
+    difference   DECIMAL(24, 6),             -- lhs - rhs
+    tolerance    DECIMAL(24, 6),             -- 0.01 万元 per summed term, in the document unit
     n_terms      INTEGER,                    -- printed (non-blank) cells involved
     unit         VARCHAR,
     status       VARCHAR NOT NULL,           -- pass | rounding | violation | not_checkable | not_applicable
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS audit.identity_cells (
     subject_code VARCHAR,
     line_no      INTEGER,
     column_key   VARCHAR NOT NULL,
-    value        DECIMAL(18, 2),             -- NULL = blank (counted as 0)
+    value        DECIMAL(24, 6),             -- NULL = blank (counted as 0)
     note         VARCHAR,                    -- blank | not printed | table empty
     source_line  INTEGER,
     page         INTEGER,

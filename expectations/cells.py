@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import duckdb
 
+from extract.numbers import trimmed
+
 
 @dataclass(frozen=True)
 class CellRow:
@@ -65,7 +67,9 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: tuple) -> DocumentCells:
         [doc_id],
     ).fetchall()
     for r in rows:
-        cell = CellRow(*r)
+        values = list(r)
+        values[7] = None if r[7] is None else trimmed(r[7])  # as printed, not DECIMAL(24,6)'s six places
+        cell = CellRow(*values)
         result.cells.setdefault(cell.table_code, []).append(cell)
         # a table with cells but no document_tables row still counts as present
         result.table_status.setdefault(cell.table_code, "ok")

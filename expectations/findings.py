@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from expectations.evaluate import Instance
+from extract.numbers import trimmed
 
 FINDINGS_FILE = Path(__file__).resolve().parent / "findings.yml"
 
@@ -31,10 +32,7 @@ def _rules() -> dict[str, Any]:
 
 def _number(value: Decimal | None) -> str:
     """As printed in a disclosure: at least two decimals, no trailing zeros beyond them."""
-    if value is None:
-        return "—"
-    exact = value.normalize()
-    return str(exact if exact.as_tuple().exponent < -2 else value.quantize(Decimal("0.01")))  # type: ignore[operator]
+    return "—" if value is None else str(trimmed(value))
 
 
 def finding(inst: Instance, unit: str | None) -> Finding | None:

@@ -30,9 +30,19 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dagster_project.run import main as run_main
+    from dataclasses import replace
 
-    return run_main(lock_wait=args.lock_wait)
+    from dagster_project.run import main as run_main
+    from dagster_project.settings import Settings
+
+    settings = Settings.from_env()
+    if args.corpus:
+        settings = replace(settings, corpus_dir=args.corpus.resolve())
+    if args.db:
+        db = args.db.resolve()
+        settings = replace(settings, db_path=db, published_db=db.parent / "published" / db.name)
+    return run_main(settings, lock_wait=args.lock_wait, force=args.force, verbose=args.verbose,
+                    workers=args.workers)
 
 
 def add_lock_wait(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +53,12 @@ def add_lock_wait(parser: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from expectations.runner import run_from_args
+
+    return run_from_args(args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from expectations.report import run_from_args
 
     return run_from_args(args)
 
@@ -63,8 +79,26 @@ def main(argv: list[str] | None = None) -> int:
 
     add_arguments(c)
     c.set_defaults(func=_check)
+    rp = sub.add_parser("report", help="write the findings report: static HTML with page pictures of the evidence")
+    from expectations.report import add_arguments as add_report_arguments
+
+    add_report_arguments(rp)
+    rp.set_defaults(func=_report)
     r = sub.add_parser("run", help="the whole pipeline in-process via Dagster: extract new documents of "
-                                   "FISCALWH_CORPUS, dbt build, identity checks; prints a summary")
+                                   "the corpus folder, dbt build, identity checks; prints a summary",
+                       description="Extract the new documents of the corpus folder (in parallel), build the dbt "
+                                   "models, run the identity checks, publish a copy for BI tools and print "
+                                   "each document's outcome with the top findings. Runs are recorded in "
+                                   "DAGSTER_HOME when set (make run: .dagster_home, the one make dev shows).")
+    r.add_argument("--corpus", type=Path, default=None,
+                   help="folder of disclosures (default: FISCALWH_CORPUS, else ../shared/corpus)")
+    r.add_argument("--db", type=Path, default=None,
+                   help="warehouse DuckDB file (default: FISCALWH_DB, else data/warehouse.duckdb); the BI copy "
+                        "goes to published/ beside it")
+    r.add_argument("--force", action="store_true", help="re-extract documents already loaded")
+    r.add_argument("--workers", type=int, default=None, help="parallel extraction processes (default: cores)")
+    r.add_argument("--verbose", action="store_true",
+                   help="print Dagster's and dbt's output (default: into data/logs/fiscalwh-run.log)")
     add_lock_wait(r)
     r.set_defaults(func=_run)
     args = parser.parse_args(argv)

@@ -24,6 +24,13 @@ def is_amount_or_blank(text: str) -> bool:
     return is_blank(text) or is_amount(text)
 
 
+def trimmed(value: Decimal) -> Decimal:
+    """A stored amount as a disclosure prints it: two decimals at least, no trailing zeros beyond
+    (DECIMAL(24,6) 804.610000 -> 804.61, 870.822000 -> 870.822)."""
+    exact = value.normalize()
+    return exact if exact.as_tuple().exponent < -2 else value.quantize(Decimal("0.01"))  # type: ignore[operator]
+
+
 def parse_amount(text: str) -> Decimal | None:
     """'1,717.31' -> Decimal('1717.31'); blank marks ('', '——') -> None. Raises ValueError."""
     s = text.strip().replace(" ", "")

@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS raw.table_cells (
     line_no       INTEGER,
     column_key    VARCHAR NOT NULL,
     column_label  VARCHAR,
-    value         DECIMAL(18, 2),            -- NULL = blank cell
+    value         DECIMAL(24, 6),            -- every printed decimal (Beijing prints 万元 to 6); NULL = blank cell
     raw_text      VARCHAR,
     source_line   INTEGER,
     page          INTEGER,

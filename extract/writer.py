@@ -23,6 +23,8 @@ from .records import DocumentResult, ExtractionIssue
 log = logging.getLogger(__name__)
 
 _HERE = Path(__file__).parent
+# Schema audit, which the identity checks fill after dbt builds (expectations/store.py owns it).
+AUDIT_SCHEMA = _HERE.parent / "expectations" / "audit_schema.sql"
 CORE_TABLES = ("documents", "document_tables", "table_cells", "extraction_issues")
 # Oldest DuckDB release whose clients must open the warehouse (BI drivers lag behind): a file is
 # created in its storage format, and later writers keep the format of the file they open.
@@ -132,10 +134,24 @@ def schema_files() -> list[Path]:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """The raw tables (created when missing) and the catalogue.* tables (replaced)."""
+    """The raw tables (created when missing), the catalogue.* tables (replaced) and the audit tables
+    the checks fill (created empty when missing: the dbt views over them build before any check ran)."""
     for path in schema_files():
         con.execute(path.read_text(encoding="utf-8"))
     write_catalogue(con)
+    con.execute(AUDIT_SCHEMA.read_text(encoding="utf-8"))
+    _widen_money(con)
+
+
+def _widen_money(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse written when money kept two decimals (DECIMAL(18,2)) gets its columns widened to
+    the schema's DECIMAL(24,6) (a no-op on newer ones): every printed decimal fits."""
+    for schema, table, column in con.execute(
+            "select c.table_schema, c.table_name, c.column_name from information_schema.columns c "
+            "join information_schema.tables t using (table_schema, table_name) "
+            "where t.table_type = 'BASE TABLE' and c.table_schema in ('raw', 'audit') "
+            "and c.data_type = 'DECIMAL(18,2)'").fetchall():
+        con.execute(f'alter table {schema}.{table} alter column "{column}" type DECIMAL(24, 6)')
 
 
 _SQL_TYPES = {bool: "BOOLEAN", int: "INTEGER"}

@@ -214,7 +214,7 @@ def mutate(db: Path, doc_id: str, table: str, column: str, delta: str = "1.00", 
             f"SELECT row_index, source_line FROM raw.table_cells WHERE doc_id = ? AND table_code = ?"
             f" AND column_key = ? AND {cond}", [doc_id, table, column, *where.values()]).fetchall()
         assert len(rows) == 1, f"mutation target not unique: {rows}"
-        con.execute("UPDATE raw.table_cells SET value = coalesce(value, 0) + CAST(? AS DECIMAL(18,2))"
+        con.execute("UPDATE raw.table_cells SET value = coalesce(value, 0) + CAST(? AS DECIMAL(24,6))"
                     " WHERE doc_id = ? AND table_code = ? AND column_key = ? AND row_index = ?",
                     [delta, doc_id, table, column, rows[0][0]])
         return rows[0][1]

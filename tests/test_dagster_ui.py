@@ -7,6 +7,7 @@ at). Skipped where no Chromium is installed; CI installs one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -16,11 +17,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, seed
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -59,22 +62,36 @@ def _wait_for_graph(port: int, proc: subprocess.Popen, timeout: float = 240) -> 
     raise TimeoutError("the Dagster UI did not serve the asset graph in time")
 
 
-def test_ui_shows_asset_graph_with_checks(tmp_path):
-    browser = _browser()
-    if browser is None:
-        pytest.skip("no headless Chromium installed (CI installs one)")
+@contextlib.contextmanager
+def _dagster_dev(tmp_path: Path, **env_vars: str) -> Iterator[tuple[int, subprocess.Popen]]:
+    """`dagster dev` (webserver and daemon, as `make dev` starts it) on a free port, in its own home."""
     bin_dir = Path(sys.executable).parent
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO / "dagster_project" / "dagster.yaml", home / "dagster.yaml")
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-           "DAGSTER_HOME": str(home), "FISCALWH_DB": str(tmp_path / "warehouse.duckdb")}
+           "DAGSTER_HOME": str(home), "FISCALWH_DB": str(tmp_path / "warehouse.duckdb"), **env_vars}
     port = _free_port()
     log = (tmp_path / "dagster_dev.log").open("w")
     proc = subprocess.Popen([str(bin_dir / "dagster"), "dev", "-m", "dagster_project.definitions",
                              "-h", "127.0.0.1", "-p", str(port)],
                             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
+        yield port, proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_ui_shows_asset_graph_with_checks(tmp_path):
+    browser = _browser()
+    if browser is None:
+        pytest.skip("no headless Chromium installed (CI installs one)")
+    with _dagster_dev(tmp_path) as (port, proc):
         nodes = _wait_for_graph(port, proc)
         keys = {"/".join(n["assetKey"]["path"]): n for n in nodes}
         assert {"raw/table_cells", "stg_table_cells", "fct_expenditure_by_subject",
@@ -96,10 +113,32 @@ def test_ui_shows_asset_graph_with_checks(tmp_path):
         keep = REPO / "data" / "screenshots"
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, keep / "asset_graph.png")
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+
+
+def _documents_in_marts(db: Path) -> int | None:
+    """Documents in the overview mart with identity results, or None while the warehouse is busy."""
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("""select count(*) from marts.mart_agency_year_overview m
+                                  where exists (select 1 from audit.identity_results r
+                                                where r.doc_id = m.doc_id)""").fetchone()[0]
+    except (duckdb.IOException, duckdb.CatalogException):
+        return None
+
+
+def test_a_file_dropped_while_dagster_dev_runs_reaches_the_marts_without_a_click(tmp_path):
+    """Issue 13: the folder sensor extracts a dropped file, a sensor builds the warehouse once the
+    extractions are done, another runs the identity checks after the build, which rewrite the
+    findings report — no click."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    db = tmp_path / "warehouse.duckdb"
+    with _dagster_dev(tmp_path, FISCALWH_CORPUS=str(corpus)) as (port, proc):
+        _wait_for_graph(port, proc)
+        (corpus / "000.txt").write_bytes(seed("000").read_bytes())
+        dropped = time.monotonic()
+        report = tmp_path / "report" / "index.html"
+        while _documents_in_marts(db) != 1 or not report.exists() or "000.txt" not in report.read_text("utf-8"):
+            assert proc.poll() is None and time.monotonic() - dropped < 900, "the dropped file never reached the marts"
+            time.sleep(5)
+        print(f"a dropped file reached the marts, the checks and the report in {time.monotonic() - dropped:.0f} s")

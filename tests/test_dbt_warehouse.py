@@ -165,9 +165,9 @@ def test_mart_row_of_003(marts: duckdb.DuckDBPyConnection) -> None:
     assert row["agency_name"] == "长沙市信访局" and row["fiscal_year"] == 2023
     assert row["total_expenditure"] == D("1717.31") and row["total_income"] == D("1717.31")
     assert (row["basic_expenditure"], row["project_expenditure"]) == (D("1435.88"), D("281.43"))
-    assert row["fiscal_grant_income"] == D("1717.31") and row["fiscal_grant_share"] == D("1")
+    assert row["fiscal_grant_income"] == D("1717.31") and row["fiscal_grant_share_pct"] == D("100")
     assert (row["three_public_budget"], row["three_public_final"]) == (D("9.13"), D("7.04"))
-    assert row["three_public_execution_rate"] == D("0.771084")  # 7.04 / 9.13
+    assert row["three_public_execution_rate_pct"] == D("77.1084")  # 7.04 / 9.13 × 100
 
 
 def test_mart_keeps_unprinted_three_public_costs_null(marts: duckdb.DuckDBPyConnection) -> None:

@@ -128,7 +128,7 @@ def test_an_out_of_range_number_becomes_null_with_an_issue(tmp_path: Path) -> No
     assert len(issues) == 1
     severity, table, line, message, raw_text = issues[0]
     assert (severity, table, line, raw_text) == ("error", "T01", 105, HUGE)
-    assert "DECIMAL(18,2)" in message
+    assert "DECIMAL(24,6)" in message
 
 
 def test_a_document_whose_write_fails_is_recorded_as_failed(tmp_path: Path) -> None:
@@ -201,16 +201,22 @@ def test_run_without_corpus_files_is_one_line_and_exit_2(tmp_path: Path, monkeyp
 
 
 def test_run_records_files_it_cannot_hash(tmp_path: Path) -> None:
-    from dagster_project.run import new_documents
+    import dagster as dg
+
+    from dagster_project.run import extract_new_documents
+    from dagster_project.settings import Settings
 
     folder = tmp_path / "corpus"
     folder.mkdir()
     shutil.copy(seed("001"), folder / "good.txt")
     (folder / "dangling.txt").symlink_to(folder / "missing.txt")
     db = tmp_path / "w.duckdb"
-    new, unchanged = new_documents([folder / "good.txt", folder / "dangling.txt"], db)
-    assert list(new.values()) == [folder / "good.txt"] and unchanged == 0
-    assert _rows(db, "select file_name, status from raw.documents") == [("dangling.txt", "failed")]
+    settings = Settings(db_path=db, corpus_dir=folder, gx_docs_dir=tmp_path / "gx", published_db=tmp_path / "p.duckdb")
+    new, unchanged = extract_new_documents(settings, dg.DagsterInstance.ephemeral(), workers=1)
+    # the unreadable file is recorded as failed, but is no document partition
+    assert [k.split(" · ")[0] for k in new] == ["good"] and unchanged == 0
+    assert _rows(db, "select file_name, status from raw.documents order by 1") == [
+        ("dangling.txt", "failed"), ("good.txt", "ok")]
 
 
 # --- 5. the skip cache follows the extractor's code --------------------------------------------

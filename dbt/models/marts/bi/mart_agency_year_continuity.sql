@@ -38,7 +38,8 @@ final as (
         this_balances.table_code,
         prior_year.doc_id as prior_doc_id,
 
-        ---------- amounts (万元): this year's opening balance against last year's closing one
+        ---------- amounts (in `unit`: 万元): this year's opening balance against last year's closing one
+        '{{ var("money_unit") }}' as unit,
         this_balances.carryover_begin,
         prior_balances.carryover_end as prior_carryover_end,
         this_balances.carryover_begin - prior_balances.carryover_end as difference,

@@ -148,7 +148,8 @@ joined as (
         agencies.county,
         agencies.district,
 
-        ---------- totals (万元)
+        ---------- totals (in `unit`: 万元)
+        '{{ var("money_unit") }}' as unit,
         coalesce(summary.summary_income_total, revenue.revenue_total) as total_income,
         coalesce(expenditure.expenditure_total, summary.summary_expenditure_total) as total_expenditure,
         summary.grand_total,
@@ -193,10 +194,10 @@ final as (
 
     select
         *,
-        {{ safe_ratio('basic_expenditure', 'total_expenditure') }} as basic_share,
-        {{ safe_ratio('project_expenditure', 'total_expenditure') }} as project_share,
-        {{ safe_ratio('fiscal_grant_income', 'total_income') }} as fiscal_grant_share,
-        {{ safe_ratio('three_public_final', 'three_public_budget') }} as three_public_execution_rate
+        {{ safe_percent('basic_expenditure', 'total_expenditure') }} as basic_share_pct,
+        {{ safe_percent('project_expenditure', 'total_expenditure') }} as project_share_pct,
+        {{ safe_percent('fiscal_grant_income', 'total_income') }} as fiscal_grant_share_pct,
+        {{ safe_percent('three_public_final', 'three_public_budget') }} as three_public_execution_rate_pct
     from joined
 
 )

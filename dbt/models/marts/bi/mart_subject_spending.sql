@@ -102,7 +102,8 @@ final as (
         subjects.subclass_code,
         subclasses.subject_name as subclass_name,
 
-        ---------- amounts (万元)
+        ---------- amounts (in `unit`: 万元)
+        '{{ var("money_unit") }}' as unit,
         subject_rows.total,
         subject_rows.basic,
         subject_rows.project,
@@ -112,7 +113,8 @@ final as (
         subject_rows.general_budget_total,
         subject_rows.general_budget_basic,
         subject_rows.general_budget_project,
-        {{ safe_ratio('subject_rows.total', 'agency_totals.agency_total_expenditure') }} as share_of_agency_total,
+        agency_totals.agency_total_expenditure,
+        {{ safe_percent('subject_rows.total', 'agency_totals.agency_total_expenditure') }} as share_of_agency_total_pct,
 
         ---------- provenance
         subject_rows.expenditure_row_id,

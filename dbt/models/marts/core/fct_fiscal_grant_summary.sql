@@ -21,6 +21,7 @@ final as (
         side,
         section,
         row_key,
+        {{ subject_level('subject_code') }} as subject_level,
         line_no,
         item_name,
 

@@ -58,7 +58,7 @@ final as (
         ---------- amounts (万元)
         item_values.budget,
         item_values.final,
-        {{ safe_ratio('item_values.final', 'item_values.budget') }} as execution_rate,
+        {{ safe_percent('item_values.final', 'item_values.budget') }} as execution_rate_pct,
 
         ---------- provenance
         'T09' as table_code,

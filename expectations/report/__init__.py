@@ -1,0 +1,75 @@
+"""The findings report: static HTML (inline CSS, no script, works from file://) written after the checks.
+
+    write_report(db_path, out_dir=data/report) -> out_dir/index.html
+    fiscalwh report [--db FILE] [--out DIR]
+
+index.html lists every document (agency, year, kind, template variant, tables read, extraction
+status, check outcome, findings by severity); doc/<doc_id[:16]>.html lists a document's findings
+(rule, severity, message, both sides, difference, suggestion) with their evidence: for a PDF a
+picture of the page region with the cells involved boxed (PNG beside the page), for a text or
+HTML input the cited lines. Rounding differences (info) come last, folded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+__all__ = ["DEFAULT_OUT", "add_arguments", "run_from_args", "write_report"]
+
+DEFAULT_OUT = Path("data/report")
+
+
+def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 0.0) -> Path:
+    """Write the report of the warehouse at db_path into out_dir (its doc/ folder replaced); the index path."""
+    from expectations.report.evidence import load_documents, load_findings
+    from expectations.report.pages import document_html, index_html
+    from expectations.report.render import show_document
+    from extract.writer import connect
+
+    con = connect(db_path, read_only=True, wait=lock_wait)
+    try:  # read everything first: a reader holding the file keeps writers out
+        docs = load_documents(con)
+        findings = {d.doc_id: load_findings(con, d.doc_id) for d in docs}
+        cells = {d.doc_id: con.execute("select table_code, row_index, column_key, raw_text, page, row_label, "
+                                       "subject_code from raw.table_cells where doc_id = ?", [d.doc_id]).fetchall()
+                 for d in docs if d.file_type == "pdf"}
+    finally:
+        con.close()
+    out_dir = Path(out_dir)
+    pages = out_dir / "doc"
+    shutil.rmtree(pages, ignore_errors=True)
+    pages.mkdir(parents=True)
+    for doc in docs:
+        shown = show_document(doc, findings[doc.doc_id], cells.get(doc.doc_id, []), pages)
+        (pages / f"{doc.slug}.html").write_text(document_html(doc, shown), encoding="utf-8")
+    index = out_dir / "index.html"
+    index.write_text(index_html(docs, Path(db_path).name, datetime.now()), encoding="utf-8")
+    return index.resolve()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `fiscalwh report`."""
+    from extract.cli import DEFAULT_DB, add_lock_wait
+
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="DuckDB warehouse file (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
+    add_lock_wait(parser)
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    from extract.writer import LOCKED, WarehouseLocked
+
+    if not args.db.exists():
+        print(f"error: no such database: {args.db}", file=sys.stderr)
+        return 2
+    try:
+        index = write_report(args.db, args.out, args.lock_wait)
+    except WarehouseLocked as exc:
+        print(f"fiscalwh report: {exc}", file=sys.stderr)
+        return LOCKED
+    print(f"Findings report: {index}")
+    return 0
