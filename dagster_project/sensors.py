@@ -71,7 +71,7 @@ ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.Dagste
            default_status=dg.DefaultSensorStatus.RUNNING,
            description="Builds the warehouse (dbt; the identity checks follow) once the extractions that "
                        "finished since the last build are all done: a dropped file reaches the marts "
-                       "within a minute or two.")
+                       "within minutes.")
 def warehouse_after_extraction(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     runs = context.instance.get_run_records(dg.RunsFilter(job_name="build_warehouse"), limit=1)
     since = runs[0].create_timestamp if runs else None
