@@ -264,8 +264,8 @@ counterparts as (
         max(amount) as counterpart_value_max,
         count(*) as n_counterparts,
         count(amount) as n_counterpart_values,
-        string_agg(distinct counterpart_ref, '; ') as counterpart_ref,
-        string_agg(distinct row_id, ',') as counterpart_row_ids
+        string_agg(distinct counterpart_ref, '; ' order by counterpart_ref) as counterpart_ref,
+        string_agg(distinct row_id, ',' order by row_id) as counterpart_row_ids
     from table_counterparts
     group by doc_id, metric, fund_scope, subject
 

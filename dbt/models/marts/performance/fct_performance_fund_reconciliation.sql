@@ -119,6 +119,7 @@ subject_counterparts as (
         max(cells.rounding_half_unit) as half_unit,
         string_agg(
             distinct cells.table_code || ' ' || cells.subject_code || ' ' || cells.subject_name, '; '
+            order by cells.table_code || ' ' || cells.subject_code || ' ' || cells.subject_name
         ) as counterpart_label,
         string_agg(cells.row_id, ',' order by cells.row_id) as row_ids,
         min(cells.page) as page
