@@ -80,12 +80,14 @@ def select(sel: Selector, doc: DocumentCells, env: dict[str, str]) -> list[CellR
     column = _fmt(sel.column, env)
     out = [c for c in table_cells if c.column_key == column]
     if sel.row is not None:
-        out = [c for c in out if c.row_index == int(_fmt(sel.row, env) or -1)]
+        row = int(_fmt(sel.row, env) or -1)
+        out = [c for c in out if c.row_index == row]
     if sel.row_key is not None:
         keys = {_fmt(sel.row_key, env)} if isinstance(sel.row_key, str) else set(sel.row_key)
         out = [c for c in out if c.row_key in keys]
     if sel.subject_code is not None:
-        out = [c for c in out if c.subject_code == _fmt(sel.subject_code, env)]
+        code = _fmt(sel.subject_code, env)
+        out = [c for c in out if c.subject_code == code]
     if sel.node is not None:
         node = _fmt(sel.node, env)
         out = [c for c in out if (c.row_key == "total" if node == "total" else c.subject_code == node)]

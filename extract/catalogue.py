@@ -9,6 +9,7 @@ catalogue.yml for the format.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -106,6 +107,19 @@ class Catalogue:
         out = [t for v in self.variants.values() for t in v.tables.values() if t.title_patterns]
         return tuple(sorted(out, key=lambda t: -max(len(p.pattern) for p in t.title_patterns)))
 
+    @cached_property
+    def any_title(self) -> re.Pattern[str]:
+        """Matches where any template's title pattern matches: one search rules out most lines."""
+        return _any_of(p for t in self.templates for p in t.title_patterns)
+
+    @cached_property
+    def any_other_title(self) -> re.Pattern[str]:
+        return _any_of(self.other_titles)
+
+
+def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or r"(?!)")
+
 
 def _table_template(code: str, spec: dict[str, Any], entry: dict[str, Any], variant: str) -> TableTemplate:
     columns = spec["columns"]
@@ -180,7 +194,8 @@ def match_title(line: str) -> TableTemplate | None:
     s = re.sub(r"\s+", "", line)
     if not s or len(s) > 60 or "说明" in s or "。" in s:
         return None
-    return next((t for t in catalogue().templates if t.matches(s)), None)
+    cat = catalogue()
+    return next((t for t in cat.templates if t.matches(s)), None) if cat.any_title.search(s) else None
 
 
 def title_kind(title_variants: set[str]) -> str:
@@ -211,7 +226,7 @@ def is_other_title(line: str) -> bool:
     s = re.sub(r"\s+", "", line)
     if not s or len(s) > 60 or "说明" in s or "。" in s:
         return False
-    return any(p.search(s) for p in catalogue().other_titles)
+    return catalogue().any_other_title.search(s) is not None
 
 
 def row_key_for(label: str, layout: str) -> str | None:

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
-from statistics import median
+from typing import NamedTuple
 
 from .pdf_tables import Table
 
@@ -22,8 +22,7 @@ _CODE_HEADER = {"类", "款", "项"}
 _ASCII_WORD = re.compile(r"[0-9A-Za-z.,%()\-]")
 
 
-@dataclass(frozen=True)
-class Char:
+class Char(NamedTuple):
     text: str
     x0: float
     top: float
@@ -47,25 +46,36 @@ class PrintedRow:
     in_table: bool
 
 
-def _inside(c: Char, bbox: tuple[float, float, float, float]) -> bool:
-    x0, top, x1, bottom = bbox
-    return x0 <= c.cx < x1 and top <= c.cy < bottom
+# A character with its centre, computed once: (cx, cy, char).
+_Placed = tuple[float, float, Char]
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median's value and arithmetic, without its overhead (it runs for every cell)."""
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
 
 
 def _lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into lines (by vertical centre), each sorted left to right."""
-    if not chars:
-        return []
-    height = median(c.bottom - c.top for c in chars) or 1.0
+    return _sorted_lines(sorted([((c.top + c.bottom) / 2, c) for c in chars], key=itemgetter(0)))
+
+
+def _sorted_lines(by_centre: list[tuple[float, Char]]) -> list[list[Char]]:
+    """_lines of (vertical centre, character) pairs already sorted by centre."""
+    if len(by_centre) <= 1:
+        return [[by_centre[0][1]]] if by_centre else []
+    half = (_median([c.bottom - c.top for _, c in by_centre]) or 1.0) * 0.5
     lines: list[list[Char]] = []
     last = 0.0  # vertical centre of the character placed last
-    for cy, c in sorted(((c.cy, c) for c in chars), key=itemgetter(0)):
-        if lines and cy - last <= height * 0.5:
+    for cy, c in by_centre:
+        if lines and cy - last <= half:
             lines[-1].append(c)
         else:
             lines.append([c])
         last = cy
-    return [sorted(line, key=attrgetter("x0")) for line in lines]
+    return [sorted(line, key=attrgetter("x0")) if len(line) > 1 else line for line in lines]
 
 
 def _join(left: str, right: str) -> str:
@@ -75,7 +85,10 @@ def _join(left: str, right: str) -> str:
     return left + right
 
 
-def _line_text(line: list[Char], gap_space: float) -> str:
+def _line_text(line: list[Char]) -> str:
+    if len(line) == 1:
+        return line[0].text
+    gap_space = _median([c.bottom - c.top for c in line]) * 0.3
     text = ""
     prev: Char | None = None
     for c in line:
@@ -89,16 +102,21 @@ def _line_text(line: list[Char], gap_space: float) -> str:
 
 def cell_text(chars: list[Char]) -> str:
     """Text of one cell: its lines joined (a wrapped name becomes one name again)."""
+    if len(chars) <= 1:
+        return chars[0].text.strip() if chars else ""
+    return _text(_lines(chars))
+
+
+def _text(lines: list[list[Char]]) -> str:
     text = ""
-    for line in _lines(chars):
-        size = median(c.bottom - c.top for c in line)
-        text = _join(text, _line_text(line, size * 0.3))
+    for line in lines:
+        text = _join(text, _line_text(line))
     return text.strip()
 
 
 def _split_line(line: list[Char]) -> list[list[Char]]:
     """A line outside ruled tables, split into cells where the gap is wider than two characters."""
-    size = median(c.bottom - c.top for c in line)
+    size = _median([c.bottom - c.top for c in line])
     parts = [[line[0]]]
     for prev, c in zip(line, line[1:], strict=False):
         if c.x0 - prev.x1 > 2 * size:
@@ -112,22 +130,25 @@ class _ByHeight:
     """Characters sorted by vertical centre (stable: equal centres keep their reading order), so the
     characters of a box are found by bisection instead of a scan of the page."""
 
-    def __init__(self, chars: list[Char]):
-        self.chars = sorted(chars, key=lambda c: c.cy)
-        self.cys = [c.cy for c in self.chars]
-        self.cxs = [c.cx for c in self.chars]
+    def __init__(self, placed: list[_Placed]):
+        self.placed = sorted(placed, key=itemgetter(1))
+        self.cys = [p[1] for p in self.placed]
 
-    def inside(self, bbox: tuple[float, float, float, float]) -> list[Char]:
+    def cell_text(self, bbox: tuple[float, float, float, float]) -> str:
+        """cell_text of the characters whose centre lies in the box."""
         x0, top, x1, bottom = bbox
         lo, hi = bisect_left(self.cys, top), bisect_left(self.cys, bottom)
-        return [c for c, cx in zip(self.chars[lo:hi], self.cxs[lo:hi], strict=True) if x0 <= cx < x1]
+        inside = [(cy, c) for cx, cy, c in self.placed[lo:hi] if x0 <= cx < x1]  # sorted by centre
+        if len(inside) <= 1:
+            return inside[0][1].text.strip() if inside else ""
+        return _text(_sorted_lines(inside))
 
 
-def _table_rows(table: Table, chars: list[Char]) -> list[PrintedRow]:
-    by_height = _ByHeight(chars)
+def _table_rows(table: Table, placed: list[_Placed]) -> list[PrintedRow]:
+    by_height = _ByHeight(placed)
     rows: list[PrintedRow] = []
     for group in table.rows:
-        cells = tuple(cell_text(by_height.inside(bbox)) if bbox else "" for bbox in group.cells)
+        cells = tuple(by_height.cell_text(bbox) if bbox else "" for bbox in group.cells)
         if not any(cells):
             continue
         top, x0 = group.bbox[1], group.bbox[0]
@@ -143,18 +164,15 @@ def _table_rows(table: Table, chars: list[Char]) -> list[PrintedRow]:
 
 def page_rows(chars: list[Char], tables: list[Table]) -> list[PrintedRow]:
     """The printed rows of one page in reading order (top to bottom, then left to right)."""
-    chars = [c for c in chars if c.text.strip()]
     rows: list[PrintedRow] = []
-    free = chars
+    free = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2, c) for c in chars if c.text.strip()]
     for table in tables:
-        inside: list[Char] = []
-        outside: list[Char] = []
-        for c in free:
-            (inside if _inside(c, table.bbox) else outside).append(c)
+        x0, top, x1, bottom = table.bbox
+        inside = [p for p in free if x0 <= p[0] < x1 and top <= p[1] < bottom]
         if inside:  # ruled boxes without text (an empty grid, a frame) are not tables
             rows.extend(_table_rows(table, inside))
-            free = outside
-    for line in _lines(free):
+            free = [p for p in free if not (x0 <= p[0] < x1 and top <= p[1] < bottom)]
+    for line in _lines([c for _, _, c in free]):
         cells = tuple(cell_text(part) for part in _split_line(line))
         rows.append(PrintedRow(min(c.top for c in line), line[0].x0, cells, False))
     rows.sort(key=lambda r: (r.top, r.x0))

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
 Bbox = tuple[float, float, float, float]  # x0, top, x1, bottom (page coordinates, top-down)
@@ -61,40 +62,50 @@ class Table:
 
 def _snap(edges: list[Edge], vertical: bool) -> list[Edge]:
     """Edges whose position (x0 / top) lies within SNAP of a neighbour's move to their cluster's mean."""
-    key = (lambda e: e.x0) if vertical else (lambda e: e.top)
-    values = sorted(set(map(key, edges)))
+    if not edges:
+        return []
+    key = attrgetter("x0") if vertical else attrgetter("top")
     cluster: dict[float, int] = {}
     n = 0
-    for prev, value in zip([None, *values], values, strict=False):
+    prev = None
+    for value in sorted(set(map(key, edges))):
         if prev is not None and value > prev + SNAP:
             n += 1
         cluster[value] = n
+        prev = value
+    clusters: list[list[Edge]] = [[] for _ in range(n + 1)]  # each in the edges' order
+    for e in edges:
+        clusters[cluster[key(e)]].append(e)
     snapped = []
-    for _, group in groupby(sorted(edges, key=lambda e: cluster[key(e)]), key=lambda e: cluster[key(e)]):
-        members = list(group)
+    for members in clusters:
         mean = sum(map(key, members)) / len(members)
-        for e in members:
-            d = mean - key(e)
-            snapped.append(Edge(e.x0 + d, e.top, e.x1 + d, e.bottom, e.width, e.height, True) if vertical
-                           else Edge(e.x0, e.top + d, e.x1, e.bottom + d, e.width, e.height, False))
+        for x0, top, x1, bottom, width, height, _ in members:
+            if vertical:
+                d = mean - x0
+                snapped.append(Edge(x0 + d, top, x1 + d, bottom, width, height, True))
+            else:
+                d = mean - top
+                snapped.append(Edge(x0, top + d, x1, bottom + d, width, height, False))
     return snapped
 
 
 def _join(edges: list[Edge], vertical: bool) -> list[Edge]:
     """Edges on one line, joined where the gap between them is at most JOIN."""
-    start = (lambda e: e.top) if vertical else (lambda e: e.x0)
+    if len(edges) == 1:
+        return edges
     joined: list[Edge] = []
-    for e in sorted(edges, key=start):
+    for e in sorted(edges, key=attrgetter("top") if vertical else attrgetter("x0")):
         if not joined:
             joined.append(e)
             continue
         last = joined[-1]
         if vertical and e.top <= last.bottom + JOIN:
             if e.bottom > last.bottom:
-                joined[-1] = last._replace(bottom=e.bottom, height=last.height + (e.bottom - last.bottom))
+                joined[-1] = Edge(last.x0, last.top, last.x1, e.bottom, last.width,
+                                  last.height + (e.bottom - last.bottom), last.vertical)
         elif not vertical and e.x0 <= last.x1 + JOIN:
             if e.x1 > last.x1:
-                joined[-1] = last._replace(x1=e.x1, width=e.x1 - last.x0)
+                joined[-1] = Edge(last.x0, last.top, e.x1, last.bottom, e.x1 - last.x0, last.height, last.vertical)
         else:
             joined.append(e)
     return joined
@@ -102,40 +113,45 @@ def _join(edges: list[Edge], vertical: bool) -> list[Edge]:
 
 def merge_edges(edges: list[Edge]) -> list[Edge]:
     """Snapped, joined and long enough: the ruling lines tables are built from."""
-    def length(e: Edge) -> float:
-        return e.height if e.vertical else e.width
-
-    kept = [e for e in edges if length(e) >= 1]
-    snapped = _snap([e for e in kept if e.vertical], True) + _snap([e for e in kept if not e.vertical], False)
-
-    def line(e: Edge) -> tuple[str, float]:
-        return ("v", e.x0) if e.vertical else ("h", e.top)
-
-    merged = [j for (kind, _), group in groupby(sorted(snapped, key=line), key=line)
-              for j in _join(list(group), kind == "v")]
-    return [e for e in merged if length(e) >= MIN_LENGTH]
+    vertical = [e for e in edges if e.vertical and e.height >= 1]
+    horizontal = [e for e in edges if not e.vertical and e.width >= 1]
+    merged = []
+    # horizontal lines by top, then vertical ones by x0; the edges on one line joined
+    for kind, is_vertical in ((horizontal, False), (vertical, True)):
+        position = attrgetter("x0") if is_vertical else attrgetter("top")
+        for _, group in groupby(sorted(_snap(kind, is_vertical), key=position), key=position):
+            merged.extend(_join(list(group), is_vertical))
+    return [e for e in merged if (e.height if e.vertical else e.width) >= MIN_LENGTH]
 
 
 def _intersections(edges: list[Edge]) -> dict[Point, tuple[set[Bbox], set[Bbox]]]:
     """Points where a vertical and a horizontal edge meet (within INTERSECTION), with the (vertical,
     horizontal) edges through each."""
-    h_edges = sorted((e for e in edges if not e.vertical), key=lambda e: e.top)
+    h_edges = sorted((e for e in edges if not e.vertical), key=attrgetter("top"))
     tops = [e.top for e in h_edges]
+    h_boxes = [(e.x0, e.top, e.x1, e.bottom) for e in h_edges]
     points: dict[Point, tuple[set[Bbox], set[Bbox]]] = {}
-    for v in (e for e in edges if e.vertical):
+    for v in edges:
+        if not v.vertical:
+            continue
+        v_x, v_top, v_bottom = v.x0, v.top, v.bottom
+        v_box = (v_x, v_top, v.x1, v_bottom)
         # the edges whose top is near [v.top - tol, v.bottom + tol]; the test below is pdfplumber's
-        lo, hi = bisect_left(tops, v.top - INTERSECTION - 1), bisect_right(tops, v.bottom + INTERSECTION + 1)
-        for h in h_edges[lo:hi]:
-            if (v.top <= h.top + INTERSECTION and v.bottom >= h.top - INTERSECTION
-                    and h.x0 - INTERSECTION <= v.x0 <= h.x1 + INTERSECTION):
-                vs, hs = points.setdefault((v.x0, h.top), (set(), set()))
-                vs.add(v.bbox)
-                hs.add(h.bbox)
+        lo, hi = bisect_left(tops, v_top - INTERSECTION - 1), bisect_right(tops, v_bottom + INTERSECTION + 1)
+        for k in range(lo, hi):
+            h_x0, h_top, h_x1, _ = h_box = h_boxes[k]
+            if (v_top <= h_top + INTERSECTION and v_bottom >= h_top - INTERSECTION
+                    and h_x0 - INTERSECTION <= v_x <= h_x1 + INTERSECTION):
+                vs, hs = points.setdefault((v_x, h_top), (set(), set()))
+                vs.add(v_box)
+                hs.add(h_box)
     return points
 
 
 def _cells(points: dict[Point, tuple[set[Bbox], set[Bbox]]]) -> list[Bbox]:
-    """For each point, the smallest cell it is the top-left corner of, all four sides ruled."""
+    """For each point, the smallest cell it is the top-left corner of, all four sides ruled: the
+    first point below it on one vertical edge, and right of it on one horizontal edge, whose far
+    corner is a point on both."""
     ordered = sorted(points)
     column: dict[float, list[Point]] = defaultdict(list)  # same x, top to bottom
     row: dict[float, list[Point]] = defaultdict(list)  # same y, left to right
@@ -145,21 +161,28 @@ def _cells(points: dict[Point, tuple[set[Bbox], set[Bbox]]]) -> list[Bbox]:
         column[p[0]].append(p)
         row[p[1]].append(p)
 
-    def down(a: Point, b: Point) -> bool:  # one vertical edge through both
-        return not points[a][0].isdisjoint(points[b][0])
-
-    def across(a: Point, b: Point) -> bool:  # one horizontal edge through both
-        return not points[a][1].isdisjoint(points[b][1])
-
     cells = []
     for pt in ordered:
         i, j = place[pt]
-        below, right = column[pt[0]][i + 1:], row[pt[1]][j + 1:]
-        cell = next(((pt[0], pt[1], r[0], b[1]) for b in below if down(pt, b) for r in right
-                     if across(pt, r) and (r[0], b[1]) in points
-                     and down(r, (r[0], b[1])) and across(b, (r[0], b[1]))), None)
-        if cell is not None:
-            cells.append(cell)
+        x, y = pt
+        down, across = points[pt]  # the vertical / horizontal edges through pt
+        right = row[y][j + 1:]
+        cell = None
+        for b in column[x][i + 1:]:
+            b_down, b_across = points[b]
+            if down.isdisjoint(b_down):
+                continue
+            for r in right:
+                r_down, r_across = points[r]
+                if across.isdisjoint(r_across):
+                    continue
+                corner = points.get((r[0], b[1]))
+                if corner is not None and not r_down.isdisjoint(corner[0]) and not b_across.isdisjoint(corner[1]):
+                    cell = (x, y, r[0], b[1])
+                    break
+            if cell is not None:
+                cells.append(cell)
+                break
     return cells
 
 
@@ -177,7 +200,8 @@ def _groups(cells: list[Bbox]) -> list[list[Bbox]]:
     for i, (x0, top, x1, bottom) in enumerate(cells):
         for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
             j = first_at.setdefault(corner, i)
-            parent[root(i)] = root(j)
+            if j != i:
+                parent[root(i)] = root(j)
     groups: dict[int, list[Bbox]] = defaultdict(list)
     for i, cell in enumerate(cells):
         groups[root(i)].append(cell)
