@@ -9,10 +9,14 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
 
 from .records import ExtractionIssue, Row
+
+if TYPE_CHECKING:
+    from .ocr import OcrPage, OcrSettings
 
 TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -38,6 +42,7 @@ class LoadedDocument:
     rows: list[Row]
     n_pages: int | None = None
     issues: list[ExtractionIssue] = field(default_factory=list)
+    ocr_pages: list[OcrPage] = field(default_factory=list)  # pages read by OCR (PDF scans)
 
 
 def sha256_file(path: Path) -> str:
@@ -215,7 +220,7 @@ def html_rows(text: str) -> list[Row]:
     return parser.rows
 
 
-def load_document(path: Path, *, max_bytes: int | None = None) -> LoadedDocument:
+def load_document(path: Path, *, max_bytes: int | None = None, ocr: OcrSettings | None = None) -> LoadedDocument:
     """Rows of a PDF, HTML or text file. Text and HTML above max_bytes (default MAX_TEXT_BYTES)
     are refused before they are read."""
     suffix = path.suffix.lower()
@@ -225,7 +230,7 @@ def load_document(path: Path, *, max_bytes: int | None = None) -> LoadedDocument
     if suffix in PDF_SUFFIXES:
         from .pdf_loader import load_pdf  # pdf dependencies only when a PDF is read
 
-        return load_pdf(path)
+        return load_pdf(path, ocr=ocr)
     cap = MAX_TEXT_BYTES if max_bytes is None else max_bytes
     size = path.stat().st_size
     if size > cap:

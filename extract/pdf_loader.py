@@ -5,9 +5,11 @@ table title, a unit line, or rows of amounts continuing the table of the page be
 pages get layout analysis (pdf_layout: ruled cells, wrapped names re-joined) over pdfium's
 characters and ruling lines (pdfium_page, pdf_tables); other pages give one row per text line.
 Every page is read with pdfium, those whose text objects have no extent or whose fonts are not
-embedded included (they used to go to pdfplumber, at a twentieth of the speed). A page without a
-text layer is reported as an issue naming the page, never dropped. Unreadable files (empty, not a
-PDF, encrypted, damaged) raise LoadError.
+embedded included (they used to go to pdfplumber, at a twentieth of the speed). A scanned page (no
+text layer, or one image under an unusable one: ocr_detect) is read by OCR into the same layout
+(extract.ocr), within the document's OCR page budget; a scanned page that cannot be read (engine not
+installed, over budget) is reported as an error issue naming the page, never dropped. Unreadable
+files (empty, not a PDF, encrypted, damaged) raise LoadError.
 
 pdfplumber (pdfminer) stays the reference only: tests/test_pdf_engines.py passes load_pdf a layout
 reading the same pages with pdfplumber and expects the same rows.
@@ -26,6 +28,10 @@ import pypdfium2.raw as pdfium_c
 
 from .catalogue import match_title
 from .load import LoadedDocument, LoadError
+from .ocr import OcrPage, OcrSettings, config, read_page
+from .ocr_detect import scan_reason
+from .ocr_engine import OcrUnavailable
+from .pdf_layout import PrintedRow
 from .pdfium_page import PageLayout, count_objects, pdfium_layout
 from .performance import is_evaluation_title
 from .records import ExtractionIssue, Row
@@ -93,18 +99,17 @@ def _open_pdf(path: Path) -> Iterator[pdfium.PdfDocument]:
         pdf.close()
 
 
-def _has_images(page: pdfium.PdfPage) -> bool:
-    return count_objects(page, pdfium_c.FPDF_PAGEOBJ_IMAGE, 1) > 0
-
-
-def load_pdf(path: Path, layout: PageLayout = pdfium_layout) -> LoadedDocument:
+def load_pdf(path: Path, layout: PageLayout = pdfium_layout, ocr: OcrSettings | None = None) -> LoadedDocument:
     """Every page of the PDF as printed rows (page numbers 1-based, source_line None).
 
-    `layout` reads the table pages (tests pass pdfplumber's reading, the reference)."""
+    `layout` reads the table pages (tests pass pdfplumber's reading, the reference); `ocr` says
+    where scanned pages' readings are cached and how many a document may have read."""
     path = Path(path)
+    ocr = ocr or OcrSettings()
     rows: list[Row] = []
     unreadable: list[ExtractionIssue] = []  # pages pdfium cannot open, reported first
     issues: list[ExtractionIssue] = []
+    scans: list[OcrPage] = []
     with _open_pdf(path) as pdf:
         n_pages = len(pdf)
         has_text = False
@@ -119,8 +124,17 @@ def load_pdf(path: Path, layout: PageLayout = pdfium_layout) -> LoadedDocument:
                 unreadable.append(ExtractionIssue("error", f"page {number} cannot be read: {exc}", page=number))
                 continue
             lines = _text_lines(text)
-            if not lines:  # a page without text neither starts nor ends a table
-                issues.append(_no_text_issue(page, number))
+            reason = scan_reason(page, textpage, text, config().detect)
+            if reason:
+                printed = _scanned_rows(page, number, reason, ocr, scans, issues)
+                if printed:
+                    has_text = True
+                    lines = [" ".join(r.cells) for r in printed]
+                    previous = is_table_page(lines, previous, ruled=any(r.in_table for r in printed))
+                    rows.extend(Row(cells=r.cells, page=number) for r in printed)
+            elif not lines:  # a page without text neither starts nor ends a table
+                issues.append(ExtractionIssue("warning", f"page {number} has no text layer (no text drawn on it: "
+                                              "a blank page or empty table rows?)", page=number))
             else:
                 has_text = True
                 previous = is_table_page(lines, previous, ruled=partial(_is_ruled, page))
@@ -128,17 +142,35 @@ def load_pdf(path: Path, layout: PageLayout = pdfium_layout) -> LoadedDocument:
             textpage.close()
             page.close()
         if not has_text:
-            raise LoadError(f"PDF has no text layer on any of its {n_pages} pages (scanned images?); "
-                            "OCR is not supported")
-    return LoadedDocument("pdf", rows, n_pages, unreadable + issues)
+            why = next((s.error for s in scans if s.error), "OCR read no text on them" if scans else "")
+            raise LoadError(f"PDF has no text layer on any of its {n_pages} pages (scanned images?)"
+                            + (f"; {why}" if why else ""))
+    return LoadedDocument("pdf", rows, n_pages, unreadable + issues, ocr_pages=scans)
 
 
-def _no_text_issue(page: pdfium.PdfPage, number: int) -> ExtractionIssue:
-    if _has_images(page):  # a scanned page: whatever it prints is lost without OCR
-        return ExtractionIssue("error", f"page {number} has no text layer, only images (a scanned page?); "
-                               "its content was not read (OCR is not supported)", page=number)
-    return ExtractionIssue("warning", f"page {number} has no text layer (no text drawn on it: a blank page "
-                           "or empty table rows?)", page=number)
+def _scanned_rows(page: pdfium.PdfPage, number: int, reason: str, ocr: OcrSettings, scans: list[OcrPage],
+                  issues: list[ExtractionIssue]) -> list[PrintedRow]:
+    """A scanned page read by OCR (its record appended to scans); an error issue when it cannot be."""
+    record = OcrPage(number, reason)
+    try:
+        if sum(s.status != "failed" for s in scans) >= ocr.budget:
+            record.status, record.error = "over_budget", (
+                f"OCR page budget of {ocr.budget} pages per document exceeded")
+        else:
+            printed, record = read_page(page, number, reason, ocr)
+    except OcrUnavailable as exc:
+        record.status, record.error = "failed", str(exc)
+    except Exception as exc:  # a damaged page costs its OCR only
+        record.status, record.error = "failed", f"OCR failed ({type(exc).__name__}: {exc})"
+    scans.append(record)
+    if record.error:
+        issues.append(ExtractionIssue("error", f"page {number} (a scanned page: {reason}) was not read: "
+                                      f"{record.error}", page=number))
+        return []
+    if not printed:
+        issues.append(ExtractionIssue("error", f"page {number} (a scanned page: {reason}): OCR read no text "
+                                      "on it", page=number))
+    return printed
 
 
 def _page_rows(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, i: int, lines: list[str], is_table: bool,

@@ -4,13 +4,14 @@ A table is `suspect` when its own cells say the parse is not trustworthy: many p
 could not be read as amounts, many row names hold an amount, or most instances of one of its own
 row/column sums (an identity declared over that one table) fail. A real defect is one failing
 sum among many that hold, so a single failing row never makes a table suspect; a misaligned
-column makes most rows fail.
+column makes most rows fail. A table read by OCR is also suspect when one of its OCR'd amounts
+may be misread (extract.ocr_check): a low score, or a failing sum a likely misreading explains.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
@@ -19,6 +20,7 @@ from expectations.declarations import Identity, load_identities
 from expectations.evaluate import PENDING, evaluate_document
 
 from .numbers import is_blank
+from .ocr_check import CellKey, ocr_suspects
 from .records import Cell
 
 MAX_UNREADABLE_SHARE = 0.2  # of a table's printed cells
@@ -35,6 +37,7 @@ class TableQuality:
     n_self_checks: int  # instances of the identities over this table alone
     n_self_checks_held: int  # of those, equal within rounding tolerance
     suspect_reason: str | None
+    ocr_suspect: dict[CellKey, str] = field(default_factory=dict)  # OCR'd cells that may be misread, why
 
 
 @cache
@@ -73,8 +76,12 @@ def table_quality(code: str, cells: list[Cell], unit: str | None,
         failed = results.count(False)
         if failed >= MIN_FAILED and failed > (1 - MIN_HELD_SHARE) * len(results):
             reasons.append(f"only {len(results) - failed} of {len(results)} {identity_id} sums hold")
+    misread = ocr_suspects(cells, [i for i in instances if abs(i.difference) > i.tolerance])  # type: ignore
+    if misread:
+        first = "; ".join(list(misread.values())[:3])
+        reasons.append(f"{len(misread)} OCR'd cells may be misread ({first}{'; ...' if len(misread) > 3 else ''})")
     return TableQuality(
         n_rows=len({c.row_index for c in cells}), n_columns=len({c.column_key for c in cells}),
         n_unreadable=unreadable, n_self_checks=len(instances), n_self_checks_held=held,
-        suspect_reason="; ".join(reasons) or None,
+        suspect_reason="; ".join(reasons) or None, ocr_suspect=misread,
     )

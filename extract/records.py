@@ -45,6 +45,8 @@ class Cell:
     line_no: int | None = None  # 行次 where printed
     source_line: int | None = None
     page: int | None = None
+    source: str = "text"  # text | ocr (read from a scanned page)
+    ocr_confidence: float | None = None  # OCR: lowest recognition score of its characters
 
 
 @dataclass

@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS raw.table_cells (
     raw_text      VARCHAR,
     source_line   INTEGER,
     page          INTEGER,
+    source        VARCHAR,                   -- text | ocr (a scanned page, see raw.ocr_pages)
+    ocr_confidence DOUBLE,                   -- OCR: lowest recognition score of its characters
     PRIMARY KEY (doc_id, table_code, row_index, column_key)
 );
 

@@ -106,10 +106,11 @@ def test_university_expenditure_tables_by_hand(swu):
 def test_consolidated_document_keeps_the_agency_and_marks_the_agency_year(xian):
     assert (xian.agency_name, xian.is_consolidated, xian.fiscal_year, xian.template_variant) == (
         "西安市卫生健康委员会", True, 2022, "national")
-    # the nine tables come after 145 pages of 绩效自评 and a scanned page (page 8, named as lost)
+    # the nine tables come after 145 pages of 绩效自评 and a scanned page (page 8, read by OCR)
     assert {t.table_code: t.page for t in xian.tables} == {
         "T01": 146, "T02": 147, "T03": 150, "T04": 153, "T05": 154, "T06": 157, "T07": 159, "T08": 160, "T09": 161}
-    assert [(i.page, i.severity) for i in xian.issues if "text layer" in i.message] == [(8, "error"), (167, "warning")]
+    assert [(i.page, i.severity) for i in xian.issues if "text layer" in i.message] == [(167, "warning")]
+    assert [(p["page"], p["status"]) for p in xian.extra["ocr_pages"]] == [(8, "ocr")]
 
 
 def test_transposed_three_public_table_with_meeting_and_training(xian):
