@@ -78,8 +78,9 @@ def _cover(rows: list[Row]) -> list[dict]:
     return []
 
 
-def extract_mentions(rows: list[Row]) -> dict[str, list[dict]]:
-    regions = locate_tables(rows)
+def extract_mentions(rows: list[Row], regions: list[TableRegion] | None = None) -> dict[str, list[dict]]:
+    """The cover's and table headers' mentions (regions: the document's located tables, when already located)."""
+    regions = locate_tables(rows) if regions is None else regions
     first = next((k for k, r in enumerate(rows) if regions and r is regions[0].title_row), len(rows))
     found = _cover(rows[:first])
     head = [r for r in rows[:40] if r.nonempty]

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .catalogue import catalogue
-from .locate import locate_tables
+from .locate import TableRegion, locate_tables
 from .narrative_text import Sentence, sentences
 from .records import Row
 from .sections import _table_rows, _toc_rows, heading
@@ -439,17 +439,17 @@ def _sentence_rows(index: int, sentence: Sentence) -> list[dict]:
             for k, (text, line, page) in enumerate(sentence.printed())]
 
 
-def _not_prose(rows: list[Row]) -> set[int]:
+def _not_prose(rows: list[Row], regions: list[TableRegion]) -> set[int]:
     """ids of the rows of the table of contents and of the tables (title to last multi-cell row)."""
-    return _table_rows(locate_tables(rows)) | {id(rows[i]) for i in _toc_rows(rows)}
+    return _table_rows(regions) | {id(rows[i]) for i in _toc_rows(rows)}
 
 
-def extract_narrative(rows: list[Row]) -> dict[str, list[dict]]:
+def extract_narrative(rows: list[Row], regions: list[TableRegion] | None = None) -> dict[str, list[dict]]:
     """Every known figure stated in the prose of a document, with its sentence, and every sentence
-    line by line (no doc_id)."""
+    line by line (no doc_id; regions: the document's located tables, when already located)."""
     ctx = _Context()
     paragraph = -1
-    prose = sentences(rows, _section, _not_prose(rows))
+    prose = sentences(rows, _section, _not_prose(rows, locate_tables(rows) if regions is None else regions))
     for sentence in prose:
         if sentence.paragraph != paragraph:
             paragraph = sentence.paragraph

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from . import performance_funds as funds
+from .locate import TableRegion
 from .performance_layout import LogicalRow, logical_rows
 from .records import Row
 
@@ -528,9 +529,10 @@ def _budget_score(table: _Table) -> Decimal | None:
     return (total or scored)[0]["score"] if scored else None
 
 
-def extract_performance(rows: list[Row]) -> dict[str, list[dict]]:
+def extract_performance(rows: list[Row], regions: list[TableRegion] | None = None) -> dict[str, list[dict]]:
     """Every 绩效自评表 of a document as rows of the raw performance tables (no doc_id), and the
-    extraction issues of what could not be read."""
+    extraction issues of what could not be read. regions (the located standard tables) is not read:
+    the self-evaluation tables are found in the rows (it is there for the pipeline's extractor signature)."""
     evaluations: list[dict] = []
     budget_lines: list[dict] = []
     indicators: list[dict] = []

@@ -21,6 +21,7 @@ from .consistency_facts import extract_mentions
 from .load import LoadedDocument, LoadError, load_document, sha256_file
 from .locate import TableRegion, locate_tables
 from .narrative import extract_narrative
+from .ocr import OcrSettings, mark_ocr_cells, ocr_report
 from .parsers import TableParse, parse_region
 from .performance import extract_performance
 from .quality import table_quality
@@ -30,8 +31,8 @@ from .writer import connect, ensure_schema, write_document
 
 log = logging.getLogger(__name__)
 
-# Extractors of further raw tables: rows -> {raw table name: [row dicts]}.
-ExtraExtractor = Callable[[list[Row]], dict[str, list[dict]]]
+# Extractors of further raw tables: (rows, the located table regions) -> {raw table name: [row dicts]}.
+ExtraExtractor = Callable[[list[Row], list[TableRegion]], dict[str, list[dict]]]
 
 
 def extra_extractors() -> list[ExtraExtractor]:
@@ -51,7 +52,9 @@ def _n_values(parsed: TableParse) -> int:
     return sum(c.value is not None for c in parsed.cells)
 
 
-def _table_record(region: TableRegion, parsed: TableParse, variant: str, unit: str | None) -> TableRecord:
+def _table_record(region: TableRegion, parsed: TableParse, variant: str,
+                  unit: str | None) -> tuple[TableRecord, set[tuple[str, int, str]]]:
+    """The table's record and its OCR'd cells that may be misread (table, row, column)."""
     quality = table_quality(parsed.code, parsed.cells, unit)
     has_values = any(c.value is not None for c in parsed.cells)
     if quality.suspect_reason:
@@ -65,16 +68,20 @@ def _table_record(region: TableRegion, parsed: TableParse, variant: str, unit: s
     return TableRecord(parsed.code, region.title, status, len(parsed.cells),
                        region.title_row.source_line, region.title_row.page, note, variant,
                        quality.n_rows, quality.n_columns, quality.n_unreadable,
-                       quality.n_self_checks, quality.n_self_checks_held)
+                       quality.n_self_checks, quality.n_self_checks_held), \
+        {(parsed.code, row, column) for row, column in quality.ocr_suspect}
 
 
-def extract_tables(loaded: LoadedDocument, result: DocumentResult) -> None:
-    """Locate, parse and quality-check the standard tables; set the document's template variant."""
-    regions = locate_tables(loaded.rows)
+def extract_tables(loaded: LoadedDocument, regions: list[TableRegion], result: DocumentResult) -> None:
+    """Parse and quality-check the standard tables located in the document (regions, from
+    locate_tables(loaded.rows)); set the document's template variant."""
     result.template_variant = detect_variant({r.template.variant for r in regions}, result.fiscal_year)
     own = catalogue().variants[result.template_variant].tables
     kind = catalogue().variants[result.template_variant].doc_kind  # a 部门预算's tables, or a 决算's
     parses = {id(r): parse_region(r) for r in regions if r.is_table}
+    for parsed in parses.values():
+        mark_ocr_cells(parsed.cells, loaded.ocr_pages)
+    misread: set[tuple[str, int, str]] = set()
     # every region, table-of-contents entries included: a code with two tables holding values is
     # printed twice (the completeness checks read this)
     result.extra["document_table_regions"] = [
@@ -88,31 +95,37 @@ def extract_tables(loaded: LoadedDocument, result: DocumentResult) -> None:
         region = max(by_code[code], key=lambda r: (_n_values(parses[id(r)]), len(parses[id(r)].cells)))
         parsed = parses[id(region)]
         variant = result.template_variant if code in own else region.template.variant
-        record = _table_record(region, parsed, variant, result.unit)
+        record, suspect = _table_record(region, parsed, variant, result.unit)
+        misread |= suspect
         if record.status == "suspect":
             result.issues.append(ExtractionIssue("warning", f"{code} is suspect: {record.note}", code,
                                                  region.title_row.source_line, region.title_row.page))
         result.tables.append(record)
         result.cells.extend(parsed.cells)
         result.issues.extend(parsed.issues)
+    pages, summary = ocr_report(loaded.ocr_pages, result.cells, misread)
+    if summary:
+        result.extra["ocr_pages"] = pages
+        result.issues.append(summary)
 
 
-def extract_document(path: Path, sha256: str | None = None) -> Extraction:
-    """Extract one file (sha256: its digest, when already computed). Never raises: a failure is a
-    document with status failed and its error."""
+def extract_document(path: Path, sha256: str | None = None, ocr: OcrSettings | None = None) -> Extraction:
+    """Extract one file (sha256: its digest, when already computed; ocr: the OCR cache and page
+    budget for scanned pages). Never raises: a failure is a document with status failed and its error."""
     path = Path(path)
     result = DocumentResult(doc_id="", file_name=path.name, file_type=path.suffix.lower().lstrip(".") or "unknown")
     extraction = Extraction(result, _resolved(path))
     try:
         result.doc_id = sha256 or sha256_file(path)
-        loaded = load_document(path)
+        loaded = load_document(path, ocr=ocr)
         result.file_type = loaded.file_type
         extraction.n_pages = loaded.n_pages
         result.issues.extend(loaded.issues)
         rows = loaded.rows
         result.fiscal_year = meta.fiscal_year(rows, path.stem)
         result.unit = meta.unit(rows)
-        extract_tables(loaded, result)
+        regions = locate_tables(rows)  # once: the extra extractors read the same regions
+        extract_tables(loaded, regions, result)
         agency = meta.agency(rows, path.stem)
         result.agency_name, result.is_consolidated = agency.name, agency.consolidated
         result.revision_mark = meta.revision_mark(rows, path.stem)
@@ -122,7 +135,7 @@ def extract_document(path: Path, sha256: str | None = None) -> Extraction:
         family = catalogue().variants[result.template_variant or "national"].doc_kind
         result.doc_kind = meta.doc_kind(rows, with_data, family)
         for extractor in extra_extractors():
-            _run_extra(extractor, rows, result)
+            _run_extra(extractor, rows, regions, result)
         _set_status(result)
     except LoadError as exc:
         _fail(result, str(exc), exc.status)
@@ -137,10 +150,11 @@ def extract_document(path: Path, sha256: str | None = None) -> Extraction:
     return extraction
 
 
-def _run_extra(extractor: ExtraExtractor, rows: list[Row], result: DocumentResult) -> None:
+def _run_extra(extractor: ExtraExtractor, rows: list[Row], regions: list[TableRegion],
+               result: DocumentResult) -> None:
     """An extra extractor that fails costs its own rows only, recorded as an error."""
     try:
-        for table, extra_rows in extractor(rows).items():
+        for table, extra_rows in extractor(rows, regions).items():
             if table == "extraction_issues":  # what the extractor saw but could not read
                 result.issues.extend(ExtractionIssue(**issue) for issue in extra_rows)
                 continue
@@ -281,13 +295,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _extract_in_worker(path: Path, sha256: str | None, parent: int) -> Extraction:
+def _extract_in_worker(path: Path, sha256: str | None, parent: int, ocr: OcrSettings | None = None) -> Extraction:
     if not _alive(parent):
         os._exit(1)
-    return extract_document(path, sha256)
+    return extract_document(path, sha256, ocr)
 
 
-def extract_files(todo: list[tuple[Path, str | None]], workers: int | None = None) -> Iterator[Extraction]:
+def extract_files(todo: list[tuple[Path, str | None]], workers: int | None = None,
+                  ocr: OcrSettings | None = None) -> Iterator[Extraction]:
     """Extract (path, sha256) pairs in parallel processes (workers: default the cores), yielding each
     extraction in order as soon as it is done; workers die with this process."""
     paths, digests = [p for p, _ in todo], [d for _, d in todo]
@@ -295,12 +310,12 @@ def extract_files(todo: list[tuple[Path, str | None]], workers: int | None = Non
     parent = os.getpid()
     with (ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(parent,))
           if workers > 1 else nullcontext()) as pool:
-        yield from (pool.map(_extract_in_worker, paths, digests, [parent] * len(paths)) if pool
-                    else map(extract_document, paths, digests))
+        yield from (pool.map(_extract_in_worker, paths, digests, [parent] * len(paths), [ocr] * len(paths)) if pool
+                    else map(extract_document, paths, digests, [ocr] * len(paths)))
 
 
 def extract_paths(paths: Iterable[Path], db_path: Path, *, workers: int | None = None,
-                  force: bool = False, lock_wait: float = 0.0) -> Summary:
+                  force: bool = False, lock_wait: float = 0.0, ocr: OcrSettings | None = None) -> Summary:
     """Extract every file (in parallel processes) and write each to the DuckDB file.
 
     A file already extracted by this extractor code (same sha256), or a copy of one in the
@@ -313,7 +328,9 @@ def extract_paths(paths: Iterable[Path], db_path: Path, *, workers: int | None =
         ensure_schema(con)
         todo, summary.skipped = pending_files(files, set() if force else known_documents(con))
         # each document is written as soon as it is extracted: a crash keeps what came before
-        for ex in extract_files(todo, workers):
+        # scanned pages' OCR is cached beside the warehouse (data/ocr_cache) unless told otherwise
+        ocr = ocr or OcrSettings.beside(db_path)
+        for ex in extract_files(todo, workers, ocr):
             write_document(con, ex.result, ex.file_path, ex.n_pages)
             summary.documents[ex.result.status] = summary.documents.get(ex.result.status, 0) + 1
             summary.tables += len(ex.result.tables)

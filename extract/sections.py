@@ -77,8 +77,9 @@ def _table_rows(regions: list[TableRegion]) -> set[int]:
     return out
 
 
-def extract_sections(rows: list[Row]) -> dict[str, list[dict]]:
-    regions = locate_tables(rows)
+def extract_sections(rows: list[Row], regions: list[TableRegion] | None = None) -> dict[str, list[dict]]:
+    """The 情况说明 section headings (regions: the document's located tables, when already located)."""
+    regions = locate_tables(rows) if regions is None else regions
     in_table, toc = _table_rows(regions), _toc_rows(rows)
     patterns = catalogue().section_patterns()
     sections: list[dict] = []

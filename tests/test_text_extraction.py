@@ -173,7 +173,7 @@ def test_folder_with_broken_files_loads_the_rest_and_reruns_idempotently(tmp_pat
 def test_a_failing_extra_extractor_keeps_the_tables(monkeypatch):
     import extract.pipeline as pipeline
 
-    def broken(rows):
+    def broken(rows, regions):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pipeline, "extra_extractors", lambda: [broken])
