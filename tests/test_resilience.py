@@ -309,3 +309,19 @@ def test_the_warehouse_opens_in_a_duckdb_1x_client(tmp_path: Path, old_duckdb: P
                           cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == [OLD_DUCKDB, "1"]
+
+
+def test_rows_whose_columns_mix_kinds_are_written_as_executemany_wrote_them(tmp_path: Path) -> None:
+    """The writer inserts a document's rows as one Arrow table; a column Arrow cannot type (an int in
+    one row, a string in another) falls back to cast VALUES: every row stored, money exact."""
+    from extract.writer import _insert
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create schema raw; create table raw.t (label varchar, amount decimal(24,6), n integer)")
+        _insert(con, "t", [{"label": "一般公共服务支出", "amount": Decimal("870.822000"), "n": 1},
+                           {"label": "x", "amount": None, "n": None}])
+        _insert(con, "t", [{"label": 2010308, "amount": Decimal("0.000001"), "n": "3"},
+                           {"label": "信访事务", "amount": Decimal("12.34"), "n": 4}])
+        rows = con.execute("select label, amount, n from raw.t order by rowid").fetchall()
+    assert rows == [("一般公共服务支出", Decimal("870.822000"), 1), ("x", None, None),
+                    ("2010308", Decimal("0.000001"), 3), ("信访事务", Decimal("12.340000"), 4)]
