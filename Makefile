@@ -10,7 +10,7 @@ DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: setup manifest dagster-home run extract test lint bench dev docs clean
+.PHONY: setup manifest dagster-home run extract test lint bench bench-scale dev docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,15 +45,23 @@ test: manifest
 LINT_DB := $(CURDIR)/dbt/target/sqlfluff/lint.duckdb
 # sqlfluff lints the models: its dbt templater skips macros and generic tests.
 lint: setup
-	@mkdir -p $(dir $(LINT_DB))
+	@mkdir -p $(dir $(LINT_DB)) && rm -f $(LINT_DB) $(LINT_DB).wal  # a scratch file: an older DuckDB's would not open
 	@status=0; \
 	echo "== ruff"; $(BIN)/ruff check . || status=1; \
 	echo "== mypy"; $(BIN)/mypy extract expectations || status=1; \
 	echo "== sqlfluff"; FISCALWH_DB=$(LINT_DB) $(BIN)/sqlfluff lint dbt/models || status=1; \
 	exit $$status
 
+# PDF text pages/s against pdfplumber and pypdfium2, then OCR pages/s next to text pages/s.
 bench: setup
 	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_ocr.py
+
+# `make bench-scale N=1000`: the whole pipeline over N synthesised documents (byte-varied corpus copies)
+# in a scratch folder, then one more document; seconds, pages/s and peak memory per stage.
+N ?= 200
+bench-scale: manifest
+	$(BIN)/python bench/bench_scale.py --n $(N)
 
 docs: manifest
 	$(DBT) docs generate $(DBT_DIRS)

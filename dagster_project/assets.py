@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -10,9 +11,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from extract.load import sha256_file
+from extract.ocr import OcrSettings
 from extract.pipeline import Extraction, discover, extract_document
-from extract.writer import ensure_schema, schema_files, write_document
+from extract.writer import DEFAULT_LOCK_WAIT, ensure_schema, schema_files, write_document
 
+from .dbt_state import BuildState
 from .partitions import DOCUMENTS_PARTITIONS, documents_partitions, partition_key, sha_prefix
 from .project import dbt_project
 
@@ -69,7 +72,7 @@ def corpus_documents(context: dg.AssetExecutionContext, config: DocumentConfig, 
 def extract_into_warehouse(path: Path, duckdb: DuckDBResource,
                            log: dg.DagsterLogManager) -> list[tuple[dg.AssetKey, dict[str, str | int]]]:
     """Extract one file into the raw tables: (raw table asset, metadata) for each raw table."""
-    extraction = extract_document(path)
+    extraction = extract_document(path, ocr=OcrSettings.beside(duckdb.database))
     with duckdb.get_connection() as con:
         ensure_schema(con)
         write_document(con, extraction.result, extraction.file_path, extraction.n_pages)
@@ -117,9 +120,14 @@ class Translator(DagsterDbtTranslator):
         return dbt_resource_props.get("config", {}).get("schema") or "dbt"  # staging, ..., reference
 
 
+class BuildConfig(dg.Config):
+    full_refresh: bool = False  # rebuild the incremental models from scratch (dbt build --full-refresh)
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=Translator(),
             pool=DUCKDB_POOL)
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
+def warehouse_models(context: dg.AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
+                     duckdb: DuckDBResource):
     # A full parse: a partial parse left by a dbt run from another directory holds relative paths.
     # The warehouse is the DuckDB resource's file (dbt/profiles.yml reads the var fiscalwh_db).
     warehouse = json.dumps({"fiscalwh_db": str(Path(duckdb.database).resolve())})
@@ -127,5 +135,17 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duc
     target = dbt_project.project_dir / "target"
     for old in target.glob("warehouse_models-*"):
         shutil.rmtree(old, ignore_errors=True)
-    yield from dbt.cli(["build", "--no-partial-parse", "--vars", warehouse], context=context,
-                       target_path=target / "dagster").stream()
+    # incremental models take the new documents only, unless that would be wrong (dbt_state.py)
+    db = Path(duckdb.database)
+    state = BuildState.of(db)
+    why = "asked for" if config.full_refresh else state.why_full(db, DEFAULT_LOCK_WAIT)
+    if why:
+        context.log.info(f"full build (dbt build --full-refresh): {why}")
+    started = datetime.now(UTC).replace(tzinfo=None)  # as raw.documents.extracted_at
+    try:
+        yield from dbt.cli(["build", "--no-partial-parse", *(["--full-refresh"] if why else []), "--vars", warehouse],
+                           context=context, target_path=target / "dagster").stream()
+    except BaseException:
+        state.forget()
+        raise
+    state.record(started)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from typing import TextIO
 import dagster as dg
 from tqdm import tqdm
 
+from extract.ocr import OcrSettings
 from extract.pipeline import InputError, extract_files, input_files, known_documents, pending_files
 from extract.writer import DEFAULT_LOCK_WAIT, LOCKED, WarehouseLocked, connect, ensure_schema, publish, write_document
 
@@ -34,6 +36,8 @@ class RunOutcome:
     publish_seconds: float | None = None
     dbt: dict[str, int] = field(default_factory=dict)  # dbt build: models, tests, failing tests
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    # (start, end) in time.monotonic per stage, in order: extract, dbt, checks, report, exports, publish
+    stages: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def extract_new_documents(settings: Settings, instance: dg.DagsterInstance, lock_wait: float = 0.0,
@@ -55,7 +59,8 @@ def extract_new_documents(settings: Settings, instance: dg.DagsterInstance, lock
         bar = tqdm(total=len(pending), desc="extracting", file=progress, disable=progress is None or not pending,
                    bar_format="{desc}: {n}/{total} documents {bar:20} {postfix} [{elapsed}]")
         pages = 0
-        for ((path, _), key), ex in zip(zip(pending, keys, strict=True), extract_files(pending, workers),
+        extractions = extract_files(pending, workers, OcrSettings.beside(settings.db_path))
+        for ((path, _), key), ex in zip(zip(pending, keys, strict=True), extractions,
                                         strict=True):
             write_document(con, ex.result, ex.file_path, ex.n_pages)
             for asset_key, metadata in raw_table_metadata(ex, path) if key else ():
@@ -66,6 +71,36 @@ def extract_new_documents(settings: Settings, instance: dg.DagsterInstance, lock
             bar.update()
         bar.close()
     return [k for k in keys if k], unchanged
+
+
+PID_TAG = "fiscalwh/pid"  # the process of an in-process run (`fiscalwh run`)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Runs a killed `fiscalwh run` left behind: marked failed and their pool slots freed, else the
+    next run waits for those slots forever. A run holding a slot is released when it has ended, or
+    when it was in progress in a process of this machine that is gone. -> the run ids released."""
+    released = []
+    for run_id in instance.event_log_storage.get_concurrency_run_ids():
+        run = instance.get_run_by_id(run_id)
+        pid = run.tags.get(PID_TAG) if run else None
+        if run is not None and not run.is_finished and not (pid and pid.isdigit() and not _alive(int(pid))):
+            continue
+        if run is not None and not run.is_finished:
+            instance.report_run_failed(run, f"its process {pid} is gone (a killed `fiscalwh run`)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        released.append(run_id)
+    return released
 
 
 @contextlib.contextmanager
@@ -84,6 +119,16 @@ def _quiet(log: TextIO | None) -> Iterator[None]:
             h.setStream(stream)
 
 
+def _check_timings(result: dg.ExecuteInProcessResult) -> dict[str, tuple[float, float]]:
+    """The stages of the check step (checks, report, exports) from its results' metadata."""
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            found = event.event_specific_data.metadata.get("timings")  # type: ignore[union-attr]
+            if found is not None:
+                return {k: (v[0], v[1]) for k, v in json.loads(str(found.value)).items()}
+    return {}
+
+
 def _dbt_counts(result: dg.ExecuteInProcessResult) -> dict[str, int]:
     models = {e.asset_key for e in result.get_asset_materialization_events()}
     tests = [e for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
@@ -93,9 +138,12 @@ def _dbt_counts(result: dg.ExecuteInProcessResult) -> dict[str, int]:
 
 def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None, lock_wait: float = 0.0,
                  force: bool = False, workers: int | None = None, log: TextIO | None = None,
-                 progress: TextIO | None = None) -> RunOutcome:
+                 progress: TextIO | None = None, full_refresh: bool = False) -> RunOutcome:
     """Extract the new documents, build the dbt models, check the identities; when all of that
     succeeded, publish a copy of the warehouse for BI tools (settings.published_db).
+    Incremental: the incremental dbt models take the new documents' rows only and the checks judge the
+    new or changed documents (and those they pair with); full_refresh (implied by force) rebuilds and
+    re-checks everything.
     Dagster's and dbt's output go to `log` (None: printed); a progress bar to `progress`.
     Raises WarehouseLocked when another process holds the warehouse at the start or at publishing."""
     from .assets import corpus_documents, warehouse_models
@@ -106,34 +154,48 @@ def run_pipeline(settings: Settings, instance: dg.DagsterInstance | None = None,
         instance = (dg.DagsterInstance.from_config(str(settings.dagster_home)) if settings.dagster_home
                     else dg.DagsterInstance.ephemeral())
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    seconds: dict[str, float] = {}
+    stages: dict[str, tuple[float, float]] = {}
     start = time.monotonic()
+    release_dead_runs(instance)
     new, unchanged = extract_new_documents(settings, instance, lock_wait, force, workers, progress)
+    # the dbt asset rebuilds in full by itself when an incremental build would be wrong (dbt_state.py)
+    full_refresh = full_refresh or force
     resources = build_resources(settings)
-    seconds["extract"] = time.monotonic() - start
+    stages["extract"] = (start, start := time.monotonic())
     # dbt, then the checks in a run of their own: a failed build never skips the identity checks
     # of the documents that loaded (the cell identities read the raw tables).
-    start = time.monotonic()
     with _quiet(log):
         built = dg.materialize(
             [corpus_documents, warehouse_models, *identity_checks],
             selection=dg.AssetSelection.assets(warehouse_models) - dg.AssetSelection.checks(*identity_checks),
-            instance=instance, resources=resources, raise_on_error=False, run_config=quiet,
+            instance=instance, resources=resources, raise_on_error=False, tags={PID_TAG: str(os.getpid())},
+            run_config={**quiet, "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}},
         )
-    seconds["dbt"] = time.monotonic() - start
-    start = time.monotonic()
+    stages["dbt"] = (start, start := time.monotonic())
+    check_config = {"ops": {"accounting_identity_checks": {"config": {
+        "gx_docs_dir": str(settings.gx_docs_dir), "full_refresh": full_refresh}}}}
     with _quiet(log):
         checked = dg.materialize(
             [corpus_documents, warehouse_models, *identity_checks],
             selection=dg.AssetSelection.checks(*identity_checks),
-            instance=instance, resources=resources, raise_on_error=False, run_config=quiet,
+            instance=instance, resources=resources, raise_on_error=False, tags={PID_TAG: str(os.getpid())},
+            run_config={**quiet, **check_config},
         )
-    seconds["checks"] = time.monotonic() - start
+    stages["checks"] = (start, time.monotonic())
+    inner = _check_timings(checked)
+    if inner:  # the check step's own stages; its Dagster overhead counts as checks
+        stages["checks"] = (stages["checks"][0], inner["checks"][1])
+        stages.update({k: v for k, v in inner.items() if k != "checks"})
     outcome = RunOutcome(list(new), unchanged, built.success and checked.success, dbt=_dbt_counts(built),
-                         seconds=seconds)
+                         seconds={"extract": stages["extract"][1] - stages["extract"][0],
+                                  "dbt": stages["dbt"][1] - stages["dbt"][0],
+                                  "checks": time.monotonic() - stages["checks"][0]},
+                         stages=stages)
     if outcome.success:  # BI tools never see a half-built warehouse, nor hold the build file
+        start = time.monotonic()
         outcome.publish_seconds = publish(settings.db_path, settings.published_db, wait=lock_wait)
         outcome.published = settings.published_db
+        stages["publish"] = (start, time.monotonic())
     return outcome
 
 
@@ -181,7 +243,7 @@ def outcome_lines(db_path: Path, lock_wait: float = 0.0, top: int = 10) -> list[
 
 
 def main(settings: Settings | None = None, lock_wait: float = DEFAULT_LOCK_WAIT, force: bool = False,
-         verbose: bool = False, workers: int | None = None) -> int:
+         verbose: bool = False, workers: int | None = None, full_refresh: bool = False) -> int:
     settings = settings or Settings.from_env()
     log_path = settings.db_path.parent / "logs" / "fiscalwh-run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,7 +253,7 @@ def main(settings: Settings | None = None, lock_wait: float = DEFAULT_LOCK_WAIT,
         log = None if verbose else log_file
         try:
             outcome = run_pipeline(settings, lock_wait=lock_wait, force=force, workers=workers, log=log,
-                                   progress=sys.stderr)
+                                   progress=sys.stderr, full_refresh=full_refresh)
             docs = dbt_docs(settings, log)
             lines = outcome_lines(settings.db_path, lock_wait)
         except InputError as exc:

@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS audit.document_check_summary (
     note            VARCHAR,
     checked_at      TIMESTAMP NOT NULL
 );
+-- which checks judged the document (expectations.incremental.checker_version): others re-check it
+ALTER TABLE audit.document_check_summary ADD COLUMN IF NOT EXISTS checker_version VARCHAR;
 
 -- Findings: one row per violated, uncheckable or rounded identity instance (rule, severity,
 -- message, suggestion, both sides) with the tables and pages of its evidence.

@@ -1,10 +1,12 @@
 """Entry point: check every accounting identity on the documents in a DuckDB warehouse.
 
-    run_checks(db_path, doc_ids=None, data_docs_dir=None) -> CheckSummary
-    python -m expectations.runner --db FILE [--doc DOC_ID ...] [--docs-dir data/gx_docs]
+    run_checks(db_path, doc_ids=None, data_docs_dir=None, incremental=False) -> CheckSummary
+    python -m expectations.runner --db FILE [--doc DOC_ID ...] [--docs-dir data/gx_docs] [--incremental]
 
 A violated identity is a finding about a document, not an error: results land in schema
-`audit` and the run goes on. Re-running replaces the checked documents' audit rows.
+`audit` and the run goes on. Re-running replaces the checked documents' audit rows; an incremental
+run checks only the new or changed documents and those whose cross-document pairs changed
+(expectations.incremental), the others keep theirs.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from expectations.completeness import evaluate_completeness, load_completeness
 from expectations.consistency import evaluate_consistency, load_consistency
 from expectations.declarations import load_identities
 from expectations.evaluate import Instance, evaluate_document
+from expectations.incremental import checker_version, documents_to_check
 from expectations.narrative_arithmetic import evaluate_narrative_arithmetic, load_narrative_arithmetic
 from expectations.row_identities import evaluate_row_identities, load_row_identities
 from expectations.store import DocumentSummary, ensure_schema, summarise, write_document
@@ -72,15 +75,21 @@ def _checkable(doc: DocumentCells) -> str | None:
 
 def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: Path | None = None,
                tolerance_wan: Decimal = DEFAULT_TOLERANCE,
-               identity_paths: list[Path] | None = None, lock_wait: float = 0.0) -> CheckSummary:
-    """Check the documents (all when doc_ids is None); write audit.*; build Data Docs if asked.
+               identity_paths: list[Path] | None = None, lock_wait: float = 0.0,
+               incremental: bool = False) -> CheckSummary:
+    """Check the documents (all when doc_ids is None; incremental: those that need it); write audit.*;
+    build Data Docs if asked (of the documents checked by this run).
     Raises WarehouseLocked when another process holds the warehouse for longer than lock_wait s."""
     identities = load_identities(identity_paths)
+    row_identities = load_row_identities()
     sources = {i.id: i.source for i in identities}
+    version = checker_version(tolerance_wan, identity_paths)
     checked_at = datetime.now()
     con = connect(db_path, wait=lock_wait)
     try:
         ensure_schema(con)
+        if incremental and doc_ids is None:
+            doc_ids = documents_to_check(con, row_identities, version)
         docs = [load_document(con, d) for d in list_documents(con, doc_ids)]
         per_doc: dict[str, list[Instance]] = {}
         notes: dict[str, str] = {}
@@ -93,7 +102,7 @@ def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: P
             except Exception as exc:  # a checker bug must not stop the load: record it
                 per_doc[doc.doc_id] = []
                 notes[doc.doc_id] = f"check failed: {type(exc).__name__}: {exc}"
-        row_instances, row_notes = evaluate_row_identities(con, load_row_identities(), doc_ids)
+        row_instances, row_notes = evaluate_row_identities(con, row_identities, doc_ids)
         for doc_id, instances in row_instances.items():
             if doc_id in per_doc:  # a performance report has no standard tables but has these
                 per_doc[doc_id] += instances
@@ -113,7 +122,7 @@ def run_checks(db_path: Path, doc_ids: list[str] | None = None, data_docs_dir: P
         summary = CheckSummary(suites=outcomes, notes=row_notes)
         for doc in docs:
             doc_summary = summarise(doc, per_doc[doc.doc_id], notes.get(doc.doc_id))
-            write_document(con, doc, per_doc[doc.doc_id], doc_summary, sources, checked_at)
+            write_document(con, doc, per_doc[doc.doc_id], doc_summary, sources, checked_at, version)
             summary.documents.append(doc_summary)
     finally:
         con.close()
@@ -133,6 +142,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="rounding tolerance in 万元 per summed term (default 0.01)")
     parser.add_argument("--identities", type=Path, action="append",
                         help="identity YAML file or folder (default expectations/identities/)")
+    parser.add_argument("--incremental", action="store_true",
+                        help="check only new or changed documents and those whose cross-document pairs changed")
     parser.add_argument("--fail-on-violation", action="store_true",
                         help="exit 1 when any identity is violated")
     add_lock_wait(parser)
@@ -144,7 +155,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         return 2
     try:
         summary = run_checks(args.db, args.doc_ids, None if args.no_docs else args.docs_dir,
-                             args.tolerance, args.identities, args.lock_wait)
+                             args.tolerance, args.identities, args.lock_wait, args.incremental)
     except WarehouseLocked as exc:
         print(f"fiscalwh check: {exc}", file=sys.stderr)
         return LOCKED

@@ -67,7 +67,8 @@ def _num(v) -> str | None:
 
 
 def write_document(con: duckdb.DuckDBPyConnection, doc: DocumentCells, instances: list[Instance],
-                   summary: DocumentSummary, sources: dict[str, str], checked_at: datetime) -> None:
+                   summary: DocumentSummary, sources: dict[str, str], checked_at: datetime,
+                   checker_version: str | None = None) -> None:
     """Replace one document's audit rows."""
     results, cells = [], []
     for inst in instances:
@@ -101,10 +102,12 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: DocumentCells, instances
         _insert(con, "identity_cells", cells)
         n = summary.counts
         con.execute(
-            "INSERT INTO audit.document_check_summary VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO audit.document_check_summary (doc_id, file_name, doc_kind, unit, n_pass, n_rounding, "
+            "n_violation, n_not_checkable, n_not_applicable, outcome, note, checked_at, checker_version) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [doc.doc_id, doc.file_name, doc.doc_kind, doc.unit, n["pass"], n["rounding"],
              n["violation"], n["not_checkable"], n["not_applicable"], summary.outcome,
-             summary.note, checked_at])
+             summary.note, checked_at, checker_version])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

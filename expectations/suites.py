@@ -198,8 +198,9 @@ def judge(instances: list[Instance], data_docs_dir: Path | None = None,
         vd = ctx.validation_definitions.add(
             gx.ValidationDefinition(name=f"identities.{family}", data=batch, suite=suite))
         checks.append((family, vd))
-    actions: list[ValidationAction] = (
-        [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE])] if data_docs_dir is not None else [])
+    # no action: every run stores its validation result, and the site is built once at the end (an
+    # UpdateDataDocsAction per checkpoint rebuilt the whole site once per family)
+    actions: list[ValidationAction] = []
     outcomes = []
     for family, vd in checks:
         rows = [i for i in pending if i.family == family]

@@ -42,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
         db = args.db.resolve()
         settings = replace(settings, db_path=db, published_db=db.parent / "published" / db.name)
     return run_main(settings, lock_wait=args.lock_wait, force=args.force, verbose=args.verbose,
-                    workers=args.workers)
+                    workers=args.workers, full_refresh=args.full_refresh)
 
 
 def add_lock_wait(parser: argparse.ArgumentParser) -> None:
@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--db", type=Path, default=None,
                    help="warehouse DuckDB file (default: FISCALWH_DB, else data/warehouse.duckdb); the BI copy "
                         "goes to published/ beside it")
-    r.add_argument("--force", action="store_true", help="re-extract documents already loaded")
+    r.add_argument("--force", action="store_true", help="re-extract documents already loaded (implies --full-refresh)")
+    r.add_argument("--full-refresh", action="store_true",
+                   help="rebuild the incremental dbt models from scratch and re-check every document (default: "
+                        "only the new or changed documents, and those they pair with across years or budget/final)")
     r.add_argument("--workers", type=int, default=None, help="parallel extraction processes (default: cores)")
     r.add_argument("--verbose", action="store_true",
                    help="print Dagster's and dbt's output (default: into data/logs/fiscalwh-run.log)")

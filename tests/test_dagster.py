@@ -102,10 +102,10 @@ def test_whole_pipeline_in_process_then_a_sensor_partition(env):
     assert instance.get_materialized_partitions(dg.AssetKey(["raw", "table_cells"])) == set(outcome.extracted)
     assert corpus_folder_sensor(dg.build_sensor_context(instance=instance)).run_requests == []
 
-    # raw: 西安 is partial (its page 8 is a scan), the blank template and the prose-only 004 report
-    # have no standard table; the other six are ok
+    # raw: the blank template and the prose-only 004 report have no standard table; the other seven
+    # are ok (西安's page 8 is a scan, read by OCR)
     assert _q(db, "select status, count(*) from raw.documents group by 1 order by 1") == [
-        ("no_tables", 2), ("ok", 6), ("partial", 1)]
+        ("no_tables", 2), ("ok", 7)]
     assert _q(db, """select value from raw.table_cells c join raw.documents d using (doc_id)
                      where d.file_name like '西南大学%' and table_code = 'T01' and row_key = 'grand_total'
                      and column_key = 'income'""") == [(Decimal("569496.54"),)]

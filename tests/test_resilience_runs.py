@@ -420,3 +420,31 @@ def test_fuzzed_pdfs_end_with_a_status_and_a_reason(tmp_path: Path) -> None:
     print(f"\nPDF fuzz: 300 variants in {elapsed:.1f} s: {statuses}")
     assert statuses.get("failed", 0) > 0 and statuses.get("ok", 0) + statuses.get("partial", 0) > 100
     assert elapsed < 180
+
+
+def test_a_killed_runs_pool_slot_is_released_for_the_next_run(tmp_path: Path) -> None:
+    """A `fiscalwh run` killed mid-step leaves its run STARTED and its DuckDB pool slot claimed: the next
+    run would wait for that slot forever. release_dead_runs frees it and marks the run failed; a run of
+    a live process keeps its slot."""
+    import dagster as dg
+    from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
+
+    from dagster_project.assets import DUCKDB_POOL
+    from dagster_project.run import PID_TAG, release_dead_runs
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots(DUCKDB_POOL, 1)
+        for run_id, pid in (("killed", dead.pid), ("alive", os.getpid())):
+            instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id=run_id, status=DagsterRunStatus.STARTED,
+                                        tags={PID_TAG: str(pid)}))
+        assert storage.claim_concurrency_slot(DUCKDB_POOL, "killed", "warehouse_models").is_claimed
+        assert not storage.claim_concurrency_slot(DUCKDB_POOL, "alive", "warehouse_models").is_claimed
+        storage.free_concurrency_slots_for_run("alive")  # it waits: no claim pending
+        assert release_dead_runs(instance) == ["killed"]
+        assert instance.get_run_by_id("killed").status == DagsterRunStatus.FAILURE
+        assert storage.claim_concurrency_slot(DUCKDB_POOL, "alive", "warehouse_models").is_claimed
+        assert release_dead_runs(instance) == []  # the live run keeps its slot
+        assert instance.get_run_by_id("alive").status == DagsterRunStatus.STARTED

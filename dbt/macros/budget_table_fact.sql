@@ -10,7 +10,7 @@ with
 table_rows as (
 
     select * from {{ ref('int_table_rows') }}
-    where table_code in ({{ codes }})
+    where table_code in ({{ codes }}) {{ new_documents() }}
 
 ),
 
@@ -20,7 +20,7 @@ cell_values as (
         row_id,
         {{ pivot_cells(column_keys) }}
     from {{ ref('stg_table_cells') }}
-    where table_code in ({{ codes }})
+    where table_code in ({{ codes }}) {{ new_documents() }}
     group by row_id
 
 ),

@@ -7,7 +7,7 @@ with
 table_rows as (
 
     select * from {{ ref('int_table_rows') }}
-    where table_code = '{{ table_code }}'
+    where table_code = '{{ table_code }}' {{ new_documents() }}
 
 ),
 
@@ -17,7 +17,7 @@ cell_values as (
         row_id,
         {{ pivot_cells(column_keys) }}
     from {{ ref('stg_table_cells') }}
-    where table_code = '{{ table_code }}'
+    where table_code = '{{ table_code }}' {{ new_documents() }}
     group by row_id
 
 ),

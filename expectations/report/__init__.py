@@ -23,8 +23,10 @@ __all__ = ["DEFAULT_OUT", "add_arguments", "run_from_args", "write_report"]
 DEFAULT_OUT = Path("data/report")
 
 
-def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 0.0) -> Path:
-    """Write the report of the warehouse at db_path into out_dir (its doc/ folder replaced); the index path."""
+def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 0.0,
+                 doc_ids: list[str] | None = None) -> Path:
+    """Write the report of the warehouse at db_path into out_dir (its doc/ folder replaced); the index path.
+    With doc_ids, only those documents' pages are written again (an incremental check run), and the index."""
     from expectations.report.evidence import load_documents, load_findings
     from expectations.report.pages import document_html, index_html
     from expectations.report.render import show_document
@@ -33,17 +35,21 @@ def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 
     con = connect(db_path, read_only=True, wait=lock_wait)
     try:  # read everything first: a reader holding the file keeps writers out
         docs = load_documents(con)
-        findings = {d.doc_id: load_findings(con, d.doc_id) for d in docs}
+        shown_docs = docs if doc_ids is None else [d for d in docs if d.doc_id in set(doc_ids)]
+        findings = {d.doc_id: load_findings(con, d.doc_id) for d in shown_docs}
         cells = {d.doc_id: con.execute("select table_code, row_index, column_key, raw_text, page, row_label, "
                                        "subject_code from raw.table_cells where doc_id = ?", [d.doc_id]).fetchall()
-                 for d in docs if d.file_type == "pdf"}
+                 for d in shown_docs if d.file_type == "pdf"}
     finally:
         con.close()
     out_dir = Path(out_dir)
     pages = out_dir / "doc"
-    shutil.rmtree(pages, ignore_errors=True)
-    pages.mkdir(parents=True)
-    for doc in docs:
+    if doc_ids is None:
+        shutil.rmtree(pages, ignore_errors=True)
+    pages.mkdir(parents=True, exist_ok=True)
+    for doc in shown_docs:
+        for old in [*pages.glob(f"{doc.slug}.html"), *pages.glob(f"{doc.slug}-*.png")]:
+            old.unlink()
         shown = show_document(doc, findings[doc.doc_id], cells.get(doc.doc_id, []), pages)
         (pages / f"{doc.slug}.html").write_text(document_html(doc, shown), encoding="utf-8")
     index = out_dir / "index.html"

@@ -1,9 +1,10 @@
+{{ config(materialized='incremental', incremental_strategy='append') }}
 with
 
 table_rows as (
 
     select * from {{ ref('int_table_rows') }}
-    where table_code = 'T06'
+    where table_code = 'T06' {{ new_documents() }}
 
 ),
 
@@ -13,7 +14,7 @@ cell_values as (
         row_id,
         {{ pivot_cells(['final']) }}
     from {{ ref('stg_table_cells') }}
-    where table_code = 'T06'
+    where table_code = 'T06' {{ new_documents() }}
     group by row_id
 
 ),

@@ -1,12 +1,13 @@
 -- 部门预算 basic spending by 经济分类 subject (B06 一般公共预算基本支出预算表, B11 财政拨款基本支出
 -- 预算表): one row per document × printed row, 合计 with 人员经费 / 公用经费 where printed, in 万元
 -- (NULL = blank cell). Rows repeat per 预算单位 block (budget_unit), as in fct_budget_by_subject.
+{{ config(materialized='incremental', incremental_strategy='append') }}
 with
 
 table_rows as (
 
     select * from {{ ref('int_table_rows') }}
-    where table_code in ('B06', 'B11')
+    where table_code in ('B06', 'B11') {{ new_documents() }}
 
 ),
 
@@ -16,7 +17,7 @@ cell_values as (
         row_id,
         {{ pivot_cells(['total', 'personnel', 'public']) }}
     from {{ ref('stg_table_cells') }}
-    where table_code in ('B06', 'B11')
+    where table_code in ('B06', 'B11') {{ new_documents() }}
     group by row_id
 
 ),

@@ -3,6 +3,7 @@
 -- printed row (macro budget_table_fact). A budget may print a subject several times — once per
 -- 预算单位 block (budget_unit) or per economic subject beside it — so an agency's figure of a
 -- subject is the sum of its rows of one table.
+{{ config(materialized='incremental', incremental_strategy='append') }}
 {{ budget_table_fact(
     ['B03', 'B05', 'B07', 'B08', 'B10'],
     ['total', 'basic', 'personnel', 'public', 'project', 'project_excl_capital', 'reserve', 'carryover_next',

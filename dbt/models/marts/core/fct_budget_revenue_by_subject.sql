@@ -1,5 +1,6 @@
 -- 部门收入预算总表 (B02): the budgeted revenue by 功能分类 subject, one row per document × printed row
 -- (macro budget_table_fact), one 万元 column per source of revenue the catalogue knows.
+{{ config(materialized='incremental', incremental_strategy='append') }}
 {{ budget_table_fact(
     ['B02'],
     ['total', 'current_year', 'carryover', 'carryover_general_budget', 'carryover_gov_fund', 'carryover_state_capital',

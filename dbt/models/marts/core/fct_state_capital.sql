@@ -1,11 +1,12 @@
 -- 国有资本经营预算财政拨款支出决算表 (T08) is printed in two shapes: 合计/基本支出/项目支出, or
 -- the T07 shape with 年初/年末结转和结余. Both land in the T07 shape: 合计 is 本年支出小计.
+{{ config(materialized='incremental', incremental_strategy='append') }}
 with
 
 table_rows as (
 
     select * from {{ ref('int_table_rows') }}
-    where table_code = 'T08'
+    where table_code = 'T08' {{ new_documents() }}
 
 ),
 
@@ -21,7 +22,7 @@ cell_values as (
         max(case when column_key in ('total', 'expenditure_total') then value_wan end) as expenditure_total,
         {{ pivot_cells(['carryover_begin', 'income', 'basic', 'project', 'carryover_end']) }}
     from {{ ref('stg_table_cells') }}
-    where table_code = 'T08'
+    where table_code = 'T08' {{ new_documents() }}
     group by row_id
 
 ),
