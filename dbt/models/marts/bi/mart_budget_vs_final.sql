@@ -69,8 +69,8 @@ line_amounts as (
         max(amount) filter (where doc_family = 'final' and fund_scope = 'general_budget') as final_general_budget,
         max(amount) filter (where doc_family = 'budget' and fund_scope = 'fiscal_grant') as budget_fiscal_grant,
         max(amount) filter (where doc_family = 'final' and fund_scope = 'fiscal_grant') as final_fiscal_grant,
-        string_agg(row_ids, ',') filter (where doc_family = 'budget') as budget_row_ids,
-        string_agg(row_ids, ',') filter (where doc_family = 'final') as final_row_ids
+        string_agg(row_ids, ',' order by table_code, row_ids) filter (where doc_family = 'budget') as budget_row_ids,
+        string_agg(row_ids, ',' order by table_code, row_ids) filter (where doc_family = 'final') as final_row_ids
     from paired_lines
     group by agency_key, fiscal_year, line_key
 
