@@ -25,11 +25,10 @@ from pathlib import Path
 
 import psutil
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from dagster_project.run import RunOutcome, run_pipeline
+from dagster_project.settings import Settings
 
-from dagster_project.run import RunOutcome, run_pipeline  # noqa: E402
-from dagster_project.settings import Settings  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 CORPUS = Path(os.environ.get("FISCALWH_CORPUS", REPO.parent / "shared" / "corpus"))
 FOLDERS = ("pdf", "budget", "text")

@@ -18,7 +18,14 @@ import dagster as dg
 from tqdm import tqdm
 
 from extract.ocr import OcrSettings
-from extract.pipeline import InputError, extract_files, input_files, known_documents, pending_files
+from extract.pipeline import (
+    InputError,
+    extract_files,
+    input_files,
+    known_documents,
+    pending_files,
+    process_alive,
+)
 from extract.writer import DEFAULT_LOCK_WAIT, LOCKED, WarehouseLocked, connect, ensure_schema, publish, write_document
 
 from .partitions import DOCUMENTS_PARTITIONS, partition_key
@@ -76,16 +83,6 @@ def extract_new_documents(settings: Settings, instance: dg.DagsterInstance, lock
 PID_TAG = "fiscalwh/pid"  # the process of an in-process run (`fiscalwh run`)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     """Runs a killed `fiscalwh run` left behind: marked failed and their pool slots freed, else the
     next run waits for those slots forever. A run holding a slot is released when it has ended, or
@@ -94,7 +91,7 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     for run_id in instance.event_log_storage.get_concurrency_run_ids():
         run = instance.get_run_by_id(run_id)
         pid = run.tags.get(PID_TAG) if run else None
-        if run is not None and not run.is_finished and not (pid and pid.isdigit() and not _alive(int(pid))):
+        if run is not None and not run.is_finished and not (pid and pid.isdigit() and not process_alive(int(pid))):
             continue
         if run is not None and not run.is_finished:
             instance.report_run_failed(run, f"its process {pid} is gone (a killed `fiscalwh run`)")

@@ -272,7 +272,8 @@ def pending_files(files: list[Path], known: set[str]) -> tuple[list[tuple[Path, 
     return pending, len(files) - len(pending)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with that pid exists."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -291,12 +292,12 @@ def _die_with_parent(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if not _alive(parent):  # the parent died before prctl took effect
+    if not process_alive(parent):  # the parent died before prctl took effect
         os._exit(1)
 
 
 def _extract_in_worker(path: Path, sha256: str | None, parent: int, ocr: OcrSettings | None = None) -> Extraction:
-    if not _alive(parent):
+    if not process_alive(parent):
         os._exit(1)
     return extract_document(path, sha256, ocr)
 
