@@ -143,7 +143,10 @@ def warehouse_models(context: dg.AssetExecutionContext, config: BuildConfig, dbt
         context.log.info(f"full build (dbt build --full-refresh): {why}")
     started = datetime.now(UTC).replace(tzinfo=None)  # as raw.documents.extracted_at
     try:
-        yield from dbt.cli(["build", "--no-partial-parse", *(["--full-refresh"] if why else []), "--vars", warehouse],
+        # no dbt/logs/dbt.log: Dagster keeps dbt's structured output (the run's logs); writing it again cost
+        # a build of 584 nodes about a fifth of its time
+        yield from dbt.cli(["build", "--no-partial-parse", "--log-level-file", "none",
+                            *(["--full-refresh"] if why else []), "--vars", warehouse],
                            context=context, target_path=target / "dagster").stream()
     except BaseException:
         state.forget()

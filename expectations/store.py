@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from expectations.cells import DocumentCells
 from expectations.evaluate import Instance
@@ -118,7 +118,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
     if not rows:
         return
     cols = list(rows[0])
-    con.register("_audit_rows", pd.DataFrame(rows, columns=cols, dtype=object))
+    # as an Arrow table: a pandas frame of objects made DuckDB sniff every value (a third of the checks' time)
+    con.register("_audit_rows", pa.Table.from_pylist(rows))
     try:
         con.execute(f"INSERT INTO audit.{table} ({', '.join(cols)}) "
                     f"SELECT {', '.join(cols)} FROM _audit_rows")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fcntl
 import logging
 import os
@@ -277,8 +276,9 @@ def _write(con: duckdb.DuckDBPyConnection, result: DocumentResult, file_path: st
            n_pages: int | None) -> None:
     doc = result.doc_id
     tables = {
-        "document_tables": [{"doc_id": doc, **dataclasses.asdict(t)} for t in result.tables],
-        "table_cells": [{"doc_id": doc, **dataclasses.asdict(c)} for c in result.cells],
+        # vars(): the records are flat dataclasses; asdict's deep copy was 2/5 of a document's write
+        "document_tables": [{"doc_id": doc, **vars(t)} for t in result.tables],
+        "table_cells": [{"doc_id": doc, **vars(c)} for c in result.cells],
         **{table: [{"doc_id": doc, **row} for row in rows] for table, rows in result.extra.items()},
     }
     range_issues: list[ExtractionIssue] = []
@@ -308,7 +308,7 @@ def _write(con: duckdb.DuckDBPyConnection, result: DocumentResult, file_path: st
             for table, rows in tables.items():
                 _insert(con, table, rows)
             _insert(con, "extraction_issues", [
-                {"doc_id": doc, "issue_index": i, **dataclasses.asdict(issue)} for i, issue in enumerate(result.issues)
+                {"doc_id": doc, "issue_index": i, **vars(issue)} for i, issue in enumerate(result.issues)
             ])
             con.execute("commit")
             return

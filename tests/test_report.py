@@ -273,3 +273,18 @@ def test_report_in_headless_chromium_offline(report: Path, warehouse: Path, tmp_
     keep = REPO / "data" / "screenshots"
     keep.mkdir(parents=True, exist_ok=True)
     shutil.copy(shot, keep / "report_finding.png")
+
+
+def test_pages_drawn_in_processes_equal_those_drawn_in_one(report: Path, warehouse: Path, tmp_path: Path) -> None:
+    """The report of a large warehouse draws its pages in a process pool: the same files, the same HTML and
+    the same pixels as drawn one after another (the module's report: fewer documents than start a pool)."""
+    pooled = write_report(warehouse, tmp_path / "pooled", workers=2).parent / "doc"
+    alone = report.parent / "doc"
+    names = sorted(p.name for p in alone.iterdir())
+    assert names == sorted(p.name for p in pooled.iterdir()) and any(n.endswith(".png") for n in names)
+    for name in names:
+        if name.endswith(".png"):
+            a, b = Image.open(alone / name), Image.open(pooled / name)
+            assert a.mode == "P" and a.size == b.size and a.tobytes() == b.tobytes(), name
+        else:
+            assert (alone / name).read_text(encoding="utf-8") == (pooled / name).read_text(encoding="utf-8"), name

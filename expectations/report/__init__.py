@@ -13,10 +13,16 @@ HTML input the cited lines. Rounding differences (info) come last, folded.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from expectations.report.evidence import Document, Finding
 
 __all__ = ["DEFAULT_OUT", "add_arguments", "run_from_args", "write_report"]
 
@@ -24,12 +30,12 @@ DEFAULT_OUT = Path("data/report")
 
 
 def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 0.0,
-                 doc_ids: list[str] | None = None) -> Path:
+                 doc_ids: list[str] | None = None, workers: int | None = None) -> Path:
     """Write the report of the warehouse at db_path into out_dir (its doc/ folder replaced); the index path.
-    With doc_ids, only those documents' pages are written again (an incremental check run), and the index."""
+    With doc_ids, only those documents' pages are written again (an incremental check run), and the index.
+    The pages are drawn in `workers` processes (default: the cores, one per PER_WORKER documents)."""
     from expectations.report.evidence import load_documents, load_findings
-    from expectations.report.pages import document_html, index_html
-    from expectations.report.render import show_document
+    from expectations.report.pages import index_html
     from extract.writer import connect
 
     con = connect(db_path, read_only=True, wait=lock_wait)
@@ -47,14 +53,31 @@ def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 
     if doc_ids is None:
         shutil.rmtree(pages, ignore_errors=True)
     pages.mkdir(parents=True, exist_ok=True)
-    for doc in shown_docs:
-        for old in [*pages.glob(f"{doc.slug}.html"), *pages.glob(f"{doc.slug}-*.png")]:
-            old.unlink()
-        shown = show_document(doc, findings[doc.doc_id], cells.get(doc.doc_id, []), pages)
-        (pages / f"{doc.slug}.html").write_text(document_html(doc, shown), encoding="utf-8")
+    work = [(doc, findings[doc.doc_id], cells.get(doc.doc_id, []), pages) for doc in shown_docs]
+    workers = workers or min(os.cpu_count() or 1, len(work) // PER_WORKER)
+    if workers > 1:  # pictures drawn in parallel processes, as extraction does
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_document_page, *zip(*work, strict=True), chunksize=4))
+    else:
+        for args in work:
+            _document_page(*args)
     index = out_dir / "index.html"
     index.write_text(index_html(docs, Path(db_path).name, datetime.now()), encoding="utf-8")
     return index.resolve()
+
+
+PER_WORKER = 8  # documents a process is started for (starting one costs about what drawing 8 does)
+
+
+def _document_page(doc: Document, findings: list[Finding], cells: list, pages: Path) -> None:
+    """doc/<slug>.html and its pictures, replacing the document's earlier ones."""
+    from expectations.report.pages import document_html
+    from expectations.report.render import show_document
+
+    for old in [*pages.glob(f"{doc.slug}.html"), *pages.glob(f"{doc.slug}-*.png")]:
+        old.unlink()
+    shown = show_document(doc, findings, cells, pages)
+    (pages / f"{doc.slug}.html").write_text(document_html(doc, shown), encoding="utf-8")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -105,13 +105,15 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
 def load_documents(con: duckdb.DuckDBPyConnection) -> list[Document]:
     docs = []
     audited = _has_table(con, "audit", "identity_results")
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for doc_id, code, status in con.execute(
+            "select doc_id, table_code, status from raw.document_tables order by doc_id, table_code").fetchall():
+        tables.setdefault(doc_id, []).append((code, status))
     for (doc_id, name, path, file_type, agency, year, kind, variant, unit, status, error, n_pages) in con.execute(
             """select doc_id, file_name, file_path, file_type, agency_name, fiscal_year, doc_kind, template_variant,
                       unit, status, error, n_pages from raw.documents order by file_name, doc_id""").fetchall():
-        tables = con.execute("select table_code, status from raw.document_tables where doc_id = ? order by table_code",
-                             [doc_id]).fetchall()
         docs.append(Document(doc_id, name, path, file_type, agency, year, kind, variant, unit, status, error, n_pages,
-                             tables=[(c, s) for c, s in tables], outcome=None, note=None))
+                             tables=tables.get(doc_id, []), outcome=None, note=None))
     if audited:
         by_id = {d.doc_id: d for d in docs}
         for doc_id, outcome, note in con.execute(

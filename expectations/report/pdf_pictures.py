@@ -27,6 +27,13 @@ SCALE = 2.0  # pixels per point
 MARGIN = 48.0  # points above and below the boxed text
 COLOURS = {"rhs": (0, 90, 230), "uncertain": (255, 140, 0)}
 DEFAULT_COLOUR = (230, 0, 0)  # lhs, evidence, condition
+# Pictures are palette PNGs: the page rendered in GREYS levels of grey, then the box colours. One byte a
+# pixel instead of three makes them about 3x faster to encode (the report's main cost) and smaller.
+GREYS = 250
+BOX_COLOURS = [DEFAULT_COLOUR, *COLOURS.values()]
+PALETTE = [round(i * 255 / (GREYS - 1)) for i in range(GREYS) for _ in range(3)] + [
+    v for colour in BOX_COLOURS for v in colour]
+TO_GREYS = [round(v * (GREYS - 1) / 255) for v in range(256)]  # 8-bit grey -> palette index
 _SPACE = re.compile(r"\s+")
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points, from the page's top left
@@ -179,7 +186,10 @@ class PdfPages:
         if page not in self._images:
             if len(self._images) >= 4:  # a few pages at a time: findings are not in page order
                 self._images.pop(next(iter(self._images)))
-            self._images[page] = self.pdf[page - 1].render(scale=SCALE).to_pil().convert("RGB")
+            grey = self.pdf[page - 1].render(scale=SCALE, grayscale=True).to_pil().point(TO_GREYS)
+            image = Image.frombytes("P", grey.size, grey.tobytes())
+            image.putpalette(PALETTE)
+            self._images[page] = image
         return self._images[page]
 
     def picture(self, page: int, located: list[Located], out: Path) -> Picture:
@@ -193,9 +203,10 @@ class PdfPages:
         draw = ImageDraw.Draw(crop)
         for loc in located:
             colour = COLOURS["uncertain"] if not loc.exact else COLOURS.get(loc.mark.role, DEFAULT_COLOUR)
+            index = GREYS + BOX_COLOURS.index(colour)
             for x0, t, x1, b in loc.boxes:
                 draw.rectangle(((x0 - 2) * SCALE, (t - top - 2) * SCALE, (x1 + 2) * SCALE, (b - top + 2) * SCALE),
-                               outline=colour, width=3)
+                               outline=index, width=3)
         crop.save(out, compress_level=1)  # optimize=True cost 4 of every 5 CPU s of the report, for 1-7% smaller files
         return Picture(out.name, page, located, crop.width, crop.height)
 
