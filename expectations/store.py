@@ -95,9 +95,11 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: DocumentCells, instances
                 "source_line": c.source_line if c else None, "page": c.page if c else None,
             })
     con.execute("BEGIN TRANSACTION")
-    try:
-        for table in ("identity_cells", "identity_results", "document_check_summary"):
-            con.execute(f"DELETE FROM audit.{table} WHERE doc_id = ?", [doc.doc_id])
+    try:  # a document's audit rows are written with its summary row: none to replace without it
+        if con.execute("SELECT count(*) FROM audit.document_check_summary WHERE doc_id = ?",
+                       [doc.doc_id]).fetchall()[0][0]:
+            for table in ("identity_cells", "identity_results", "document_check_summary"):
+                con.execute(f"DELETE FROM audit.{table} WHERE doc_id = ?", [doc.doc_id])
         _insert(con, "identity_results", results)
         _insert(con, "identity_cells", cells)
         n = summary.counts

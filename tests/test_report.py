@@ -25,6 +25,7 @@ import duckdb
 import pytest
 from PIL import Image
 
+import expectations.report as report_module
 from expectations.report import write_report
 from expectations.runner import run_checks
 from extract.cli import main as cli_main
@@ -275,9 +276,12 @@ def test_report_in_headless_chromium_offline(report: Path, warehouse: Path, tmp_
     shutil.copy(shot, keep / "report_finding.png")
 
 
-def test_pages_drawn_in_processes_equal_those_drawn_in_one(report: Path, warehouse: Path, tmp_path: Path) -> None:
-    """The report of a large warehouse draws its pages in a process pool: the same files, the same HTML and
-    the same pixels as drawn one after another (the module's report: fewer documents than start a pool)."""
+def test_pages_drawn_in_processes_equal_those_drawn_in_one(report: Path, warehouse: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report of a large warehouse reads its documents a chunk at a time and draws their pages in a
+    process pool: the same files, the same HTML and the same pixels as the module's report (fewer
+    documents than start a pool or fill a chunk: read at once, drawn one after another)."""
+    monkeypatch.setattr(report_module, "CHUNK", 1)
     pooled = write_report(warehouse, tmp_path / "pooled", workers=2).parent / "doc"
     alone = report.parent / "doc"
     names = sorted(p.name for p in alone.iterdir())

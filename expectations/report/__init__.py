@@ -13,6 +13,7 @@ HTML input the cited lines. Rounding differences (info) come last, folded.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import duckdb
+
     from expectations.report.evidence import Document, Finding
 
 __all__ = ["DEFAULT_OUT", "add_arguments", "run_from_args", "write_report"]
@@ -38,35 +41,40 @@ def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 
     from expectations.report.pages import index_html
     from extract.writer import connect
 
-    con = connect(db_path, read_only=True, wait=lock_wait)
-    try:  # read everything first: a reader holding the file keeps writers out
+    with connect(db_path, read_only=True, wait=lock_wait) as con:
         docs = load_documents(con)
-        shown_docs = docs if doc_ids is None else [d for d in docs if d.doc_id in set(doc_ids)]
-        findings = {d.doc_id: load_findings(con, d.doc_id) for d in shown_docs}
-        cells = {d.doc_id: con.execute("select table_code, row_index, column_key, raw_text, page, row_label, "
-                                       "subject_code from raw.table_cells where doc_id = ?", [d.doc_id]).fetchall()
-                 for d in shown_docs if d.file_type == "pdf"}
-    finally:
-        con.close()
+    shown_docs = docs if doc_ids is None else [d for d in docs if d.doc_id in set(doc_ids)]
     out_dir = Path(out_dir)
     pages = out_dir / "doc"
     if doc_ids is None:
         shutil.rmtree(pages, ignore_errors=True)
     pages.mkdir(parents=True, exist_ok=True)
-    work = [(doc, findings[doc.doc_id], cells.get(doc.doc_id, []), pages) for doc in shown_docs]
-    workers = workers or min(os.cpu_count() or 1, len(work) // PER_WORKER)
-    if workers > 1:  # pictures drawn in parallel processes, as extraction does
-        with ProcessPoolExecutor(workers) as pool:
-            list(pool.map(_document_page, *zip(*work, strict=True), chunksize=4))
-    else:
-        for args in work:
-            _document_page(*args)
+    workers = workers or min(os.cpu_count() or 1, len(shown_docs) // PER_WORKER)
+    # pictures drawn in parallel processes, as extraction does
+    with ProcessPoolExecutor(workers) if workers > 1 else contextlib.nullcontext() as pool:
+        for start in range(0, len(shown_docs), CHUNK):
+            chunk = shown_docs[start:start + CHUNK]
+            # a chunk's rows read at once, the file released while they are drawn: a reader holding
+            # it keeps writers out, and holding every document's cells would not fit in memory
+            with connect(db_path, read_only=True, wait=lock_wait) as con:
+                work = [(doc, load_findings(con, doc.doc_id), _printed_cells(con, doc), pages) for doc in chunk]
+            list(pool.map(_document_page, *zip(*work, strict=True), chunksize=4) if pool
+                 else (_document_page(*args) for args in work))
     index = out_dir / "index.html"
     index.write_text(index_html(docs, Path(db_path).name, datetime.now()), encoding="utf-8")
     return index.resolve()
 
 
 PER_WORKER = 8  # documents a process is started for (starting one costs about what drawing 8 does)
+CHUNK = 200  # documents read from the warehouse at a time
+
+
+def _printed_cells(con: duckdb.DuckDBPyConnection, doc: Document) -> list[tuple]:
+    """A PDF's printed cells (where the evidence is looked for on its pages)."""
+    if doc.file_type != "pdf":
+        return []
+    return con.execute("select table_code, row_index, column_key, raw_text, page, row_label, subject_code "
+                       "from raw.table_cells where doc_id = ?", [doc.doc_id]).fetchall()
 
 
 def _document_page(doc: Document, findings: list[Finding], cells: list, pages: Path) -> None:
