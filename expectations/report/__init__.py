@@ -58,8 +58,11 @@ def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 
             # it keeps writers out, and holding every document's cells would not fit in memory
             with connect(db_path, read_only=True, wait=lock_wait) as con:
                 work = [(doc, load_findings(con, doc.doc_id), _printed_cells(con, doc), pages) for doc in chunk]
-            list(pool.map(_document_page, *zip(*work, strict=True), chunksize=4) if pool
-                 else (_document_page(*args) for args in work))
+            if pool is not None:
+                list(pool.map(_document_page, *zip(*work, strict=True), chunksize=4))
+            else:
+                for args in work:
+                    _document_page(*args)
     index = out_dir / "index.html"
     index.write_text(index_html(docs, Path(db_path).name, datetime.now()), encoding="utf-8")
     return index.resolve()
