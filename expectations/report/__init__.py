@@ -57,7 +57,9 @@ def write_report(db_path: Path, out_dir: Path = DEFAULT_OUT, lock_wait: float = 
             # a chunk's rows read at once, the file released while they are drawn: a reader holding
             # it keeps writers out, and holding every document's cells would not fit in memory
             with connect(db_path, read_only=True, wait=lock_wait) as con:
-                work = [(doc, load_findings(con, doc.doc_id), _printed_cells(con, doc), pages) for doc in chunk]
+                findings = load_findings(con, [doc.doc_id for doc in chunk])
+                cells = _printed_cells(con, [doc.doc_id for doc in chunk if doc.file_type == "pdf"])
+            work = [(doc, findings[doc.doc_id], cells.get(doc.doc_id, []), pages) for doc in chunk]
             if pool is not None:
                 list(pool.map(_document_page, *zip(*work, strict=True), chunksize=4))
             else:
@@ -72,12 +74,15 @@ PER_WORKER = 8  # documents a process is started for (starting one costs about w
 CHUNK = 200  # documents read from the warehouse at a time
 
 
-def _printed_cells(con: duckdb.DuckDBPyConnection, doc: Document) -> list[tuple]:
-    """A PDF's printed cells (where the evidence is looked for on its pages)."""
-    if doc.file_type != "pdf":
-        return []
-    return con.execute("select table_code, row_index, column_key, raw_text, page, row_label, subject_code "
-                       "from raw.table_cells where doc_id = ?", [doc.doc_id]).fetchall()
+def _printed_cells(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, list[tuple]]:
+    """PDFs' printed cells (where the evidence is looked for on their pages), by document."""
+    cells: dict[str, list[tuple]] = {}
+    for doc_id, *cell in con.execute(
+            "select doc_id, table_code, row_index, column_key, raw_text, page, row_label, subject_code "
+            "from raw.table_cells where doc_id in (select unnest(?)) order by doc_id, page, table_code, row_index, "
+            "column_key", [doc_ids]).fetchall():
+        cells.setdefault(doc_id, []).append(tuple(cell))
+    return cells
 
 
 def _document_page(doc: Document, findings: list[Finding], cells: list, pages: Path) -> None:

@@ -127,31 +127,36 @@ def load_documents(con: duckdb.DuckDBPyConnection) -> list[Document]:
     return docs
 
 
-def load_findings(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[Finding]:
-    """The document's findings, errors first, each with its evidence cells and marks."""
-    if not _has_table(con, "audit", "identity_results"):
-        return []
-    order = "case severity when 'error' then 0 when 'warning' then 1 else 2 end, identity_id, instance"
-    findings = {r[0]: Finding(*r) for r in con.execute(
-        f"""select result_id, identity_id, suite, instance, status, severity, message, suggestion,
-                   lhs_value, rhs_value, difference, tolerance, unit
-            from audit.identity_results where doc_id = ? and severity is not null order by {order}""",
-        [doc_id]).fetchall()}
+def load_findings(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, list[Finding]]:
+    """Each document's findings, errors first, each with its evidence cells and marks. A few documents at a
+    time, each query over all of them: a query per document scanned the audit and raw tables each time."""
+    found_by_doc: dict[str, dict[str, Finding]] = {d: {} for d in doc_ids}
+    if not doc_ids or not _has_table(con, "audit", "identity_results"):
+        return {d: [] for d in doc_ids}
+    order = "doc_id, case severity when 'error' then 0 when 'warning' then 1 else 2 end, identity_id, instance"
+    for doc_id, *row in con.execute(
+            f"""select doc_id, result_id, identity_id, suite, instance, status, severity, message, suggestion,
+                       lhs_value, rhs_value, difference, tolerance, unit
+                from audit.identity_results where doc_id in (select unnest(?)) and severity is not null
+                order by {order}""", [doc_ids]).fetchall():
+        found_by_doc[doc_id][row[0]] = Finding(*row)
     figures = _has_table(con, "raw", "narrative_figures")
     figure_join = ("left join raw.narrative_figures f on c.table_code = 'narrative_figures' "
                    "and f.doc_id = c.doc_id and f.figure_index = c.row_index") if figures else ""
     figure_cols = "f.raw_value, f.sentence, f.page, f.source_line" if figures else "null, null, null, null"
     rows = con.execute(
-        f"""select c.result_id, c.role, c.table_code, c.row_index, c.row_label, c.column_key, c.value, c.note,
-                   c.page, c.source_line, t.raw_text, t.row_label, t.subject_code, t.page, t.source_line, {figure_cols}
+        f"""select c.doc_id, c.result_id, c.role, c.table_code, c.row_index, c.row_label, c.column_key, c.value,
+                   c.note, c.page, c.source_line, t.raw_text, t.row_label, t.subject_code, t.page, t.source_line,
+                   {figure_cols}
             from audit.identity_cells c
             left join raw.table_cells t on t.doc_id = c.doc_id and t.table_code = c.table_code
                  and t.row_index = c.row_index and t.column_key = c.column_key
             {figure_join}
-            where c.doc_id = ? order by c.result_id, c.cell_index""", [doc_id]).fetchall()
-    for (rid, role, table, row_index, label, column, value, note, page, line, printed, t_label, code, t_page, t_line,
-         raw_value, sentence, f_page, f_line) in rows:
-        found = findings.get(rid)
+            where c.doc_id in (select unnest(?)) order by c.doc_id, c.result_id, c.cell_index""",
+        [doc_ids]).fetchall()
+    for (doc_id, rid, role, table, row_index, label, column, value, note, page, line, printed, t_label, code,
+         t_page, t_line, raw_value, sentence, f_page, f_line) in rows:
+        found = found_by_doc[doc_id].get(rid)
         if found is None:
             continue
         page, line = _first(t_page, f_page, page), _first(t_line, f_line, line)
@@ -164,9 +169,10 @@ def load_findings(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[Finding]:
             found.marks.append(Mark(role, f"{label or ''} {raw_value}", raw_value, page, line, within=sentence))
         elif label and (table in PRINTED_RELATIONS or column in SENTENCE_COLUMNS):
             found.marks.append(Mark(role, column, label, page, line))
-    for found in findings.values():
-        found.marks += _in_sentence(found) + _restated_cells(con, doc_id, found)
-    return list(findings.values())
+    for doc_id, findings in found_by_doc.items():
+        for found in findings.values():
+            found.marks += _in_sentence(found) + _restated_cells(con, doc_id, found)
+    return {d: list(f.values()) for d, f in found_by_doc.items()}
 
 
 def _first(*values):
